@@ -1,0 +1,3 @@
+// libnuma headers (Debian package libnuma-dev): node discovery, placement and page queries.
+#include <numa.h>
+#include <numaif.h>

@@ -1,0 +1,2 @@
+/// Probes (clock, perf counters, RAPL energy), topology and placement.
+public enum Measurement {}

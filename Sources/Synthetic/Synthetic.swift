@@ -1,0 +1,2 @@
+/// Model presets and deterministic synthetic weights.
+public enum Synthetic {}
