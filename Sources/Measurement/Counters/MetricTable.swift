@@ -73,8 +73,8 @@ public struct MetricTable: Sendable {
             default:
                 guard let event = counters?[name] else { return .unavailable("not counted (add it to --counters)") }
                 if let value = event.value { return .measured(value) }
-                let code = event.errnoName.map { "\($0): " } ?? ""
-                return .unavailable("unsupported (\(code)\(event.unsupportedReason ?? "no value"))")
+                if let code = event.errnoName { return .unavailable("unsupported (\(code))") }
+                return .unavailable("unsupported (\(event.unsupportedReason ?? "no value"))")
             }
         }
         return definitions.compactMap { entry in

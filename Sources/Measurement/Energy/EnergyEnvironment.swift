@@ -14,6 +14,8 @@ public struct EnergyEnvironment: Sendable {
     public var files: any FileAccess
     /// perf_event_open and friends.
     public var perf: any PerfEventSystem
+    /// The MSR devices.
+    public var msr: any MSRAccess
 
     /// The real machine's paths, each overridable.
     public init(eventSourceRoot: String = EventSourceDirectory.defaultRoot,
@@ -22,7 +24,8 @@ public struct EnergyEnvironment: Sendable {
                 cpuSysfsRoot: String = "/sys/devices/system/cpu",
                 cpuinfoPath: String = "/proc/cpuinfo",
                 files: any FileAccess = SystemFileAccess(),
-                perf: any PerfEventSystem = KernelPerfEvents()) {
+                perf: any PerfEventSystem = KernelPerfEvents(),
+                msr: any MSRAccess = SystemMSRAccess()) {
         self.eventSource = EventSourceDirectory(root: eventSourceRoot, files: files)
         self.powercapRoot = powercapRoot
         self.msrDirectory = msrDirectory
@@ -30,6 +33,7 @@ public struct EnergyEnvironment: Sendable {
         self.cpuinfoPath = cpuinfoPath
         self.files = files
         self.perf = perf
+        self.msr = msr
     }
 }
 

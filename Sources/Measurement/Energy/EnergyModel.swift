@@ -1,3 +1,5 @@
+import Foundation
+
 /// The energy model for machines without RAPL. It computes an ESTIMATE, never a measurement:
 /// E = Σ_type ops_type × E_type + DRAM bytes × E_byte + tdp_fraction × TDP × t.
 public struct EnergyModel: Sendable {
@@ -34,7 +36,7 @@ public struct EnergyModel: Sendable {
                     joules += count * constants.operations[type]!.picojoules * 1e-12
                 }
                 let detail = work.operations.keys.sorted().map {
-                    "\($0): \(work.operations[$0]!) x \(constants.operations[$0]!.picojoules) pJ"
+                    "\($0): \(Self.show(work.operations[$0]!)) x \(Self.show(constants.operations[$0]!.picojoules)) pJ"
                 }.joined(separator: " + ")
                 terms.append(.init(name: "operations", joules: joules, detail: detail.isEmpty ? "no operations" : detail))
             } else {
@@ -45,7 +47,7 @@ public struct EnergyModel: Sendable {
             terms.append(.init(name: "dram", joules: work.dramBytes * dram.picojoulesPerByte * 1e-12,
                                joulesLow: dram.lowPicojoulesPerByte.map { work.dramBytes * $0 * 1e-12 },
                                joulesHigh: dram.highPicojoulesPerByte.map { work.dramBytes * $0 * 1e-12 },
-                               detail: "\(work.dramBytes) bytes x \(dram.picojoulesPerByte) pJ/byte"))
+                               detail: "\(Self.show(work.dramBytes)) bytes x \(Self.show(dram.picojoulesPerByte)) pJ/byte"))
         } else {
             terms.append(.init(name: "operations", joules: nil, detail: unknownWorkReason))
             terms.append(.init(name: "dram", joules: nil, detail: unknownWorkReason))
@@ -55,7 +57,7 @@ public struct EnergyModel: Sendable {
         let fraction = constants.staticPower.tdpFraction
         if let tdp, let seconds {
             terms.append(.init(name: "static", joules: fraction * tdp * seconds,
-                               detail: "\(fraction) x \(tdp) W TDP x \(seconds) s"))
+                               detail: "\(Self.show(fraction)) x \(Self.show(tdp)) W TDP x \(Self.show(seconds)) s"))
         } else if tdp == nil {
             terms.append(.init(name: "static", joules: nil,
                                detail: "no TDP stated: pass --tdp WATTS or set static_power.tdp_watts in the constants file"))
@@ -70,7 +72,16 @@ public struct EnergyModel: Sendable {
         let high = present.isEmpty ? nil : present.reduce(0) { $0 + ($1.joulesHigh ?? $1.joules!) }
         var reason: String? = nil
         if !missing.isEmpty {
-            let list = missing.map { "\($0.name) (\($0.detail))" }.joined(separator: "; ")
+            // Terms missing for the same reason are named together.
+            var groups: [(names: [String], detail: String)] = []
+            for term in missing {
+                if let i = groups.firstIndex(where: { $0.detail == term.detail }) {
+                    groups[i].names.append(term.name)
+                } else {
+                    groups.append(([term.name], term.detail))
+                }
+            }
+            let list = groups.map { "\($0.names.joined(separator: " and ")) (\($0.detail))" }.joined(separator: "; ")
             reason = present.isEmpty
                 ? "no term could be computed: \(list)"
                 : "covers only \(present.map(\.name).joined(separator: " + ")); missing: \(list)"
@@ -79,5 +90,10 @@ public struct EnergyModel: Sendable {
                               constantsOrigin: constantsOrigin, tdpWatts: tdp, terms: terms,
                               joules: total, joulesLow: low, joulesHigh: high,
                               covers: present.map(\.name), reason: reason)
+    }
+
+    /// A figure in at most 6 significant digits, for the term details.
+    static func show(_ value: Double) -> String {
+        String(format: "%.6g", value)
     }
 }

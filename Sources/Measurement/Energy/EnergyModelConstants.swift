@@ -31,6 +31,15 @@ public struct EnergyModelConstants: Codable, Sendable, Equatable {
         public var tdpWatts: Double?
         /// Where the fraction comes from.
         public var source: String
+
+        // Encoded by hand so that an unstated TDP shows as null.
+        public func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(tdpFraction, forKey: .tdpFraction)
+            try c.encode(tdpWatts, forKey: .tdpWatts)
+            try c.encode(source, forKey: .source)
+        }
+        private enum CodingKeys: String, CodingKey { case tdpFraction, tdpWatts, source }
     }
 
     /// File format identifier.

@@ -2,21 +2,45 @@
 import Glibc
 #endif
 
-/// One CPU's MSR device (/dev/cpu/N/msr): an MSR is read as 8 bytes at offset = its address.
-/// Owns its file descriptor.
-final class MSRDevice: @unchecked Sendable {
+/// Opens MSR devices; injectable because real MSRs are not byte-addressed (0xC001029A and
+/// 0xC001029B are different 64-bit registers), so a file cannot stand in for the device.
+public protocol MSRAccess: Sendable {
+    /// Opens a device such as /dev/cpu/0/msr; throws `SystemCallError` (ENOENT without the msr
+    /// module, EACCES/EPERM without root or CAP_SYS_RAWIO).
+    func open(_ path: String) throws -> any MSRHandle
+}
+
+/// One open MSR device.
+public protocol MSRHandle: AnyObject, Sendable {
+    /// The device path.
+    var path: String { get }
+    /// Reads one MSR; EIO means the CPU (or hypervisor) does not implement it.
+    func read(_ address: UInt32) throws -> UInt64
+    /// Releases the device.
+    func close()
+}
+
+/// The real /dev/cpu/N/msr devices.
+public struct SystemMSRAccess: MSRAccess {
+    /// Makes the accessor.
+    public init() {}
+
+    public func open(_ path: String) throws -> any MSRHandle {
+        try MSRDevice(path: path)
+    }
+}
+
+/// One CPU's MSR device: an MSR is read as 8 bytes at offset = its address. Owns its descriptor.
+final class MSRDevice: MSRHandle, @unchecked Sendable {
     let path: String
     private var fd: Int32
 
-    /// Opens the device read-only; throws `SystemCallError` (ENOENT without the msr module,
-    /// EACCES/EPERM without root or CAP_SYS_RAWIO).
     init(path: String) throws {
         self.path = path
-        fd = open(path, O_RDONLY | O_CLOEXEC)
+        fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw SystemCallError.current("open", path: path) }
     }
 
-    /// Reads one MSR; EIO means the CPU (or hypervisor) does not implement it.
     func read(_ address: UInt32) throws -> UInt64 {
         var value: UInt64 = 0
         let n = withUnsafeMutableBytes(of: &value) { pread(fd, $0.baseAddress, 8, off_t(address)) }

@@ -58,10 +58,10 @@ public enum MSRRAPLSource {
         var failures: [String] = []
         for (package, first) in firstOfPackage.sorted(by: { $0.key < $1.key }) {
             let path = "\(env.msrDirectory)/\(first)/msr"
-            let unitDevice: MSRDevice
+            let unitDevice: any MSRHandle
             let unitRegister: UInt64
             do {
-                unitDevice = try MSRDevice(path: path)
+                unitDevice = try env.msr.open(path)
                 unitRegister = try unitDevice.read(registers.unit)
             } catch let error as SystemCallError {
                 failures.append(explain(error, unitAddress: registers.unit))
@@ -86,7 +86,7 @@ public enum MSRRAPLSource {
                 for owner in owners {
                     let ownerPath = "\(env.msrDirectory)/\(owner)/msr"
                     do {
-                        let device = try MSRDevice(path: ownerPath)
+                        let device = try env.msr.open(ownerPath)
                         _ = try device.read(domain.address)
                         counters.append(MSREnergyCounter(domain: RAPLDomain(kind: domain.kind, socket: package),
                                                          device: device, address: domain.address, joulesPerCount: unit))
@@ -123,10 +123,10 @@ final class MSREnergyCounter: EnergyCounter, @unchecked Sendable {
     let joulesPerCount: Double
     let wrapModulus: UInt64? = 1 << 32
     let origin: String
-    private let device: MSRDevice
+    private let device: any MSRHandle
     private let address: UInt32
 
-    init(domain: RAPLDomain, device: MSRDevice, address: UInt32, joulesPerCount: Double) {
+    init(domain: RAPLDomain, device: any MSRHandle, address: UInt32, joulesPerCount: Double) {
         self.domain = domain
         self.device = device
         self.address = address
