@@ -28,7 +28,7 @@ public struct EventSourceDirectory: Sendable {
         let dir = path(ofPMU: name)
         let typeText = try files.readTrimmed(dir + "/type")
         guard let type = UInt32(typeText) else {
-            throw CounterConfigurationError("\(dir)/type: expected a decimal PMU type, found '\(typeText)'")
+            throw CounterConfigurationError("\(dir)/type: expected a decimal PMU type, found \(typeText.quotedForMessage)")
         }
         var formats: [String: PMUFormatField] = [:]
         for term in (try? files.directoryEntries(dir + "/format")) ?? [] {
@@ -57,7 +57,7 @@ public struct EventSourceDirectory: Sendable {
             let bounds = item.split(separator: "-").map { Int($0) }
             guard let low = bounds.first ?? nil, let high = bounds.last ?? nil, bounds.count <= 2,
                   low >= 0, low <= high, high < 1 << 16 else {
-                throw CounterConfigurationError("\(path): expected a CPU list, found '\(text)'")
+                throw CounterConfigurationError("\(path): expected a CPU list, found \(text.quotedForMessage)")
             }
             cpus.append(contentsOf: low...high)
         }

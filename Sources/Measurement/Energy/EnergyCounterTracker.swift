@@ -12,7 +12,7 @@ final class EnergyCounterTracker: @unchecked Sendable {
         var wraps: [Int]
         /// The first read failure of each counter, if any (it makes later totals incomplete).
         var errors: [String?]
-        /// When the sample was taken (CLOCK_MONOTONIC ns).
+        /// When the counters were read: the midpoint of the reads (CLOCK_MONOTONIC ns).
         var nanoseconds: UInt64
     }
 
@@ -34,6 +34,7 @@ final class EnergyCounterTracker: @unchecked Sendable {
     @discardableResult
     func sample() -> Snapshot {
         lock.lock(); defer { lock.unlock() }
+        let before = MonotonicClock.nanoseconds()
         for (i, counter) in counters.enumerated() where state.errors[i] == nil {
             do {
                 let now = try counter.readCount()
@@ -52,7 +53,7 @@ final class EnergyCounterTracker: @unchecked Sendable {
                 state.errors[i] = "\(error)"
             }
         }
-        state.nanoseconds = MonotonicClock.nanoseconds()
+        state.nanoseconds = before + (MonotonicClock.nanoseconds() - before) / 2
         return state
     }
 

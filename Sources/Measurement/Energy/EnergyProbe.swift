@@ -85,15 +85,18 @@ public final class EnergyProbe: Probe {
         for source in sources { source.tracker.close() }
     }
 
+    // The phase's clock reads the midpoint of each sampling, where the counters were read.
     public func begin() {
+        let before = MonotonicClock.nanoseconds()
         for source in sources { source.start = source.tracker.sample() }
-        startNanoseconds = MonotonicClock.nanoseconds()
+        startNanoseconds = before + (MonotonicClock.nanoseconds() - before) / 2
         state = 1
     }
 
     public func end() {
-        stopNanoseconds = MonotonicClock.nanoseconds()
+        let before = MonotonicClock.nanoseconds()
         for source in sources { source.stop = source.tracker.sample() }
+        stopNanoseconds = before + (MonotonicClock.nanoseconds() - before) / 2
         if state == 1 { state = 2 }
     }
 
@@ -101,13 +104,13 @@ public final class EnergyProbe: Probe {
     /// domain's idle power, which later readings subtract for net figures.
     public func measureIdleBaseline(seconds: Double) {
         let starts = sources.map { $0.tracker.sample() }
-        let t0 = MonotonicClock.nanoseconds()
         MonotonicClock.sleep(seconds: seconds)
-        let t1 = MonotonicClock.nanoseconds()
-        let elapsed = Double(t1 - t0) * 1e-9
-        idleSeconds = elapsed
+        var longest = 0.0
         for (source, start) in zip(sources, starts) {
             let stop = source.tracker.sample()
+            // Each method's own read times bracket its counts.
+            let elapsed = Double(stop.nanoseconds - start.nanoseconds) * 1e-9
+            longest = max(longest, elapsed)
             var watts: [RAPLDomain: ProbeValue<Double>] = [:]
             for (domain, figure) in domainJoules(source, start, stop, seconds: elapsed) {
                 switch figure {
@@ -117,6 +120,7 @@ public final class EnergyProbe: Probe {
             }
             source.idleWatts = watts
         }
+        idleSeconds = sources.isEmpty ? seconds : longest
     }
 
     /// Joules per domain between two snapshots, or why not.
@@ -164,9 +168,12 @@ public final class EnergyProbe: Probe {
         result.seconds = seconds
         for source in sources {
             guard let start = source.start, let stop = source.stop else { continue }
-            let figures = domainJoules(source, start, stop, seconds: seconds)
+            // The method's own read times bracket its counts.
+            let sourceSeconds = Double(stop.nanoseconds &- start.nanoseconds) * 1e-9
+            let figures = domainJoules(source, start, stop, seconds: sourceSeconds)
             if figures.contains(where: { $0.1.value != nil }) {
-                fillMeasured(&result, source: source, figures: figures, seconds: seconds)
+                result.seconds = sourceSeconds
+                fillMeasured(&result, source: source, figures: figures, seconds: sourceSeconds)
                 return result
             }
             let why = figures.map { "\($0.0.name): \($0.1.reason ?? "")" }.joined(separator: "; ")

@@ -38,7 +38,7 @@ public enum PowercapSource {
             do {
                 let text = try env.files.readTrimmed(energyPath)
                 guard UInt64(text) != nil else {
-                    notes.append("\(energyPath): expected a decimal µJ count, found '\(text)'; skipped")
+                    notes.append("\(energyPath): expected a decimal µJ count, found \(text.quotedForMessage); skipped")
                     continue
                 }
             } catch let error as SystemCallError where error.errno == EACCES || error.errno == EPERM {
@@ -113,7 +113,7 @@ final class PowercapCounter: EnergyCounter, @unchecked Sendable {
     func readCount() throws -> UInt64 {
         let text = try files.readTrimmed(origin)
         guard let value = UInt64(text) else {
-            throw CounterConfigurationError("\(origin): expected a decimal µJ count, found '\(text)'")
+            throw CounterConfigurationError("\(origin): expected a decimal µJ count, found \(text.quotedForMessage)")
         }
         return value
     }

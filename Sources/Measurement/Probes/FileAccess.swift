@@ -76,3 +76,11 @@ extension StringProtocol {
         return String(self[first...last])
     }
 }
+
+extension String {
+    /// The text in quotes for an error message, cut to 40 characters so a wrong file cannot
+    /// flood the message.
+    var quotedForMessage: String {
+        count <= 40 ? "'\(self)'" : "'\(prefix(40))…' (\(utf8.count) bytes)"
+    }
+}
