@@ -69,6 +69,7 @@ final class RecordedPerfEvents: PerfEventSystem, @unchecked Sendable {
     private var values: [Key: UInt64] = [:]
     /// Group time (enabled, running) per leader target pid, for multiplexing.
     private var times: [Int32: (UInt64, UInt64)] = [:]
+    private var autoTime: [Int32: UInt64] = [:]
     var refuse: [String: Int32] = [:]            // "type:config" -> errno for any open
     var refuseInGroup: [String: Int32] = [:]     // "type:config" -> errno when joining a group
 
@@ -103,7 +104,11 @@ final class RecordedPerfEvents: PerfEventSystem, @unchecked Sendable {
             return 8
         }
         let members = [fd] + opened.filter { $0.value.groupFD == fd }.keys.sorted()
-        let (enabled, running) = times[event.pid] ?? (1_000_000, 1_000_000)
+        // Without recorded times, each read sees the group run 1 µs more, never multiplexed.
+        let (enabled, running) = times[event.pid] ?? {
+            autoTime[fd, default: 0] += 1_000
+            return (autoTime[fd]!, autoTime[fd]!)
+        }()
         var words: [UInt64] = [UInt64(members.count), enabled, running]
         for member in members {
             words.append(values[opened[member]!.key] ?? 0)
