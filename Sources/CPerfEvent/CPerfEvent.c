@@ -52,3 +52,5 @@ int bb_perf_event_open_spec(const bb_perf_event_spec *spec, pid_t pid, int cpu, 
 }
 
 int bb_perf_event_id(int fd, uint64_t *id) { return ioctl(fd, PERF_EVENT_IOC_ID, id); }
+
+pid_t bb_gettid(void) { return (pid_t)syscall(SYS_gettid); }

@@ -60,6 +60,9 @@ int bb_perf_event_open_spec(const bb_perf_event_spec *spec, pid_t pid, int cpu, 
 /// 0 or -1 with errno.
 int bb_perf_event_id(int fd, uint64_t *id);
 
+/// The calling thread's kernel thread id (gettid), which per-thread counters take as pid.
+pid_t bb_gettid(void);
+
 /// A child process created stopped before exec, so counters can be attached to it first
 /// (perf stat's method). The child waits on a pipe, then execve()s.
 typedef struct {
