@@ -85,6 +85,12 @@ import TestSupport
                     where result.dataOffset + info.offset + info.byteCount > length {
                         badRanges += 1
                     }
+                    // The public reader accepts it too, and every data view has the declared size
+                    // (slicing is bounds-checked in debug builds).
+                    let file = try GGUFFile(bytes: view, label: "mutant.gguf")
+                    for info in file.tensorInfos where file.tensorData(info.name)?.count != info.byteCount {
+                        badRanges += 1
+                    }
                 } catch let error as GGUFError {
                     kinds[error.kind, default: 0] += 1
                     if !error.description.hasPrefix("mutant.gguf: ") { foreignErrors += 1 }
