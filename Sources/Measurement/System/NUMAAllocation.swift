@@ -1,0 +1,98 @@
+import CLibNUMA
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Page-aligned memory from libnuma with one owner: allocated in `init`, released in `deinit`
+/// (numa_free). The policy it was asked for is checked with get_mempolicy right away, because
+/// libnuma reports a failed mbind inside numa_alloc_onnode only on stderr.
+public final class NUMAAllocation: @unchecked Sendable {
+    /// How the pages of an allocation are to be placed.
+    public enum Policy: Equatable, Sendable, CustomStringConvertible {
+        /// No policy: each page goes where it is first touched (numa_alloc).
+        case firstTouch
+        /// All pages on one node (numa_alloc_onnode).
+        case node(Int)
+        /// Pages round-robin over these nodes (numa_alloc_interleaved_subset).
+        case interleave([Int])
+
+        /// `first-touch`, `bind:1`, `interleave:0-3`.
+        public var description: String {
+            switch self {
+            case .firstTouch: return "first-touch"
+            case .node(let node): return "bind:\(node)"
+            case .interleave(let nodes): return "interleave:\(CPUList.format(nodes))"
+            }
+        }
+    }
+
+    /// The first byte.
+    public let base: UnsafeMutableRawPointer
+    /// Bytes asked for (the mapping is rounded up to whole pages).
+    public let byteCount: Int
+    /// The policy the pages were allocated with.
+    public let policy: Policy
+
+    /// The memory as a buffer.
+    public var bytes: UnsafeMutableRawBufferPointer { UnsafeMutableRawBufferPointer(start: base, count: byteCount) }
+
+    /// Allocates `byteCount` bytes (at least 1) with `policy`. No page is touched here.
+    public init(byteCount: Int, policy: Policy) throws {
+        let operation: String
+        switch policy {
+        case .firstTouch: operation = "numa_alloc"
+        case .node: operation = "numa_alloc_onnode"
+        case .interleave: operation = "numa_alloc_interleaved_subset"
+        }
+        try LibNUMA.requireAvailable(operation)
+        guard byteCount > 0 else { throw SystemError(operation, path: "0 bytes", errno: EINVAL) }
+        errno = 0
+        let pointer: UnsafeMutableRawPointer?
+        switch policy {
+        case .firstTouch:
+            pointer = numa_alloc(byteCount)
+        case .node(let node):
+            pointer = numa_alloc_onnode(byteCount, Int32(node))
+        case .interleave(let nodes):
+            guard !nodes.isEmpty, let mask = numa_allocate_nodemask() else {
+                throw SystemError(operation, path: "no nodes", errno: EINVAL)
+            }
+            defer { numa_bitmask_free(mask) }
+            for node in nodes {
+                guard node >= 0 && node < Int(mask.pointee.size) else {
+                    throw SystemError(operation, path: "node \(node)", errno: EINVAL)
+                }
+                numa_bitmask_setbit(mask, UInt32(node))
+            }
+            pointer = numa_alloc_interleaved_subset(byteCount, mask)
+        }
+        guard let pointer else { throw SystemError.current(operation, path: "\(byteCount) bytes, \(policy)") }
+        do {
+            try NUMAAllocation.verify(policy, at: pointer, operation: operation)
+        } catch {
+            numa_free(pointer, byteCount)
+            throw error
+        }
+        self.base = pointer
+        self.byteCount = byteCount
+        self.policy = policy
+    }
+
+    deinit { numa_free(base, byteCount) }
+
+    // A policy that did not take would make every later measurement of this layout a lie.
+    private static func verify(_ policy: Policy, at base: UnsafeMutableRawPointer, operation: String) throws {
+        let expected: (MemoryPolicyMode, [Int])?
+        switch policy {
+        case .firstTouch: expected = nil
+        case .node(let node): expected = (.bind, [node])
+        case .interleave(let nodes): expected = (.interleave, nodes.sorted())
+        }
+        guard let expected else { return }
+        let actual = try PageLocator.policy(at: base)
+        guard actual.mode == expected.0 && actual.nodes == expected.1 else {
+            throw SystemError(operation, path: "asked \(policy), kernel has \(actual.mode.name) on nodes \(CPUList.format(actual.nodes))",
+                              errno: EINVAL)
+        }
+    }
+}
