@@ -5,15 +5,19 @@
 public struct TopologyReader: Sendable {
     /// Where sysfs is.
     public let sysfs: SysfsReader
+    /// Where procfs is, for the machine-wide meminfo a one-node machine's node stands for.
+    public let procfs: SysfsReader?
 
-    /// A reader of the sysfs below `root` (`/sys` on a live machine).
+    /// A reader of the sysfs below `root` (`/sys` on a live machine), without procfs.
     public init(sysfsRoot root: String = "/sys") {
         self.sysfs = SysfsReader(root: root)
+        self.procfs = nil
     }
 
-    /// A reader of the tree's sysfs.
+    /// A reader of the tree's sysfs and procfs.
     public init(paths: SystemPaths) {
         self.sysfs = paths.sysfsReader
+        self.procfs = paths.procfsReader
     }
 
     /// Reads the whole topology.
@@ -25,7 +29,8 @@ public struct TopologyReader: Sendable {
         }
         let onlineSet = Set(online)
         let placement = try online.map { try cpuPlacement($0, online: onlineSet) }
-        let nodes = try readNodes(online: online, notes: &notes)
+        var nodes = try readNodes(online: online, notes: &notes)
+        if nodes.count == 1 { nodes[0] = try machineWideMemory(for: nodes[0], notes: &notes) }
         var nodeOfCPU: [Int: Int] = [:]
         for node in nodes { for cpu in node.cpus { nodeOfCPU[cpu] = node.id } }
         let unplaced = online.filter { nodeOfCPU[$0] == nil }
@@ -128,6 +133,22 @@ public struct TopologyReader: Sendable {
             }
             return NUMANode(id: id, cpus: cpus, memoryBytes: total, freeBytes: free, distances: distances)
         }
+    }
+
+    // With one node every page of the machine is that node's, so /proc/meminfo is its truest
+    // account. Node meminfo can lag far behind it (seen on a VM whose node MemTotal grew while
+    // /proc/meminfo already showed all memory), and planning must not refuse memory that exists.
+    private func machineWideMemory(for node: NUMANode, notes: inout [String]) throws -> NUMANode {
+        guard let procfs, let text = try procfs.stringIfPresent("meminfo") else { return node }
+        let fields = MeminfoParser.parse(text)
+        guard let total = fields["MemTotal"] else { return node }
+        var result = node
+        if let nodeTotal = node.memoryBytes, nodeTotal < total - total / 100 {
+            notes.append("node \(node.id) meminfo reports MemTotal \(ByteCount.format(nodeTotal)), /proc/meminfo \(ByteCount.format(total)); the only node is given the machine-wide figures (MemTotal, MemAvailable).")
+            result.memoryBytes = total
+            result.freeBytes = fields["MemAvailable"] ?? node.freeBytes
+        }
+        return result
     }
 
     private func readCaches(online: [Int], notes: inout [String]) throws -> [CacheInstance] {
