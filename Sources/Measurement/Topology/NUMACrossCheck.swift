@@ -1,7 +1,8 @@
 /// libnuma's view of the nodes beside the sysfs topology, and every point where they disagree.
 ///
 /// libnuma reads the same sysfs files, so disagreement means a cpuset restriction, a hot-plug
-/// between the two reads, or a kernel quirk; either way the record should show it.
+/// between the two reads, or a kernel quirk; either way the record should show it. Memory sizes
+/// are not compared: both read the node's meminfo, which changes between reads.
 public struct NUMACrossCheck: Codable, Equatable, Sendable {
     /// One node as libnuma reports it.
     public struct Node: Codable, Equatable, Sendable {
@@ -46,9 +47,6 @@ public struct NUMACrossCheck: Codable, Equatable, Sendable {
             guard let sysfsNode = topology.node(node.id) else { continue }
             if sysfsNode.cpus != node.cpus {
                 disagreements.append("node \(node.id): sysfs CPUs \(CPUList.format(sysfsNode.cpus)), libnuma \(CPUList.format(node.cpus)).")
-            }
-            if let bytes = sysfsNode.memoryBytes, bytes != node.memoryBytes {
-                disagreements.append("node \(node.id): sysfs MemTotal \(bytes) bytes, libnuma \(node.memoryBytes) bytes.")
             }
         }
         return NUMACrossCheck(libnuma: .available("numa_available() = 0, numa_max_node() = \((try? LibNUMA.maxNode()) ?? -1)"),
