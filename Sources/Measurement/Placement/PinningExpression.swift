@@ -28,7 +28,7 @@ public enum PinningExpression: Equatable, Sendable, CustomStringConvertible {
         /// The text form, e.g. `S0:0-3` or `E:N:8:1:2`.
         public var description: String {
             switch pick {
-            case .indices(let indices): return "\(domain):\(indices.map(String.init).joined(separator: ","))"
+            case .indices(let indices): return "\(domain):\(CPUList.formatOrdered(indices))"
             case .every(let count, let chunk, let stride): return "E:\(domain):\(count):\(chunk):\(stride)"
             }
         }
@@ -39,7 +39,7 @@ public enum PinningExpression: Equatable, Sendable, CustomStringConvertible {
         switch self {
         case .compact: return "compact"
         case .scatter: return "scatter"
-        case .list(let cpus): return cpus.map(String.init).joined(separator: ",")
+        case .list(let cpus): return CPUList.formatOrdered(cpus)
         case .domains(let parts): return parts.map(\.description).joined(separator: "@")
         }
     }

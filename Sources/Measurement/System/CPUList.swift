@@ -46,13 +46,17 @@ public enum CPUList {
 
     /// Formats ids the kernel's way: ascending, runs collapsed to ranges (`0-3,8-11`).
     public static func format<S: Sequence>(_ ids: S) -> String where S.Element == Int {
-        let sorted = Array(Set(ids)).sorted()
+        formatOrdered(Array(Set(ids)).sorted())
+    }
+
+    /// Formats ids in the given order, collapsing ascending runs (`3,0-2`), the inverse of `parseOrdered`.
+    public static func formatOrdered(_ ids: [Int]) -> String {
         var parts: [String] = []
         var index = 0
-        while index < sorted.count {
+        while index < ids.count {
             var end = index
-            while end + 1 < sorted.count && sorted[end + 1] == sorted[end] + 1 { end += 1 }
-            parts.append(end == index ? "\(sorted[index])" : "\(sorted[index])-\(sorted[end])")
+            while end + 1 < ids.count && ids[end + 1] == ids[end] + 1 { end += 1 }
+            parts.append(end == index ? "\(ids[index])" : "\(ids[index])-\(ids[end])")
             index = end + 1
         }
         return parts.joined(separator: ",")
