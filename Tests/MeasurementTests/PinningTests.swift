@@ -128,12 +128,3 @@ struct PinningLiveTests {
         }
     }
 }
-
-/// A value guarded by a lock, for collecting results from pinned threads.
-final class Locked<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: Value
-    init(_ value: Value) { stored = value }
-    var value: Value { lock.lock(); defer { lock.unlock() }; return stored }
-    func update(_ body: (inout Value) -> Void) { lock.lock(); body(&stored); lock.unlock() }
-}

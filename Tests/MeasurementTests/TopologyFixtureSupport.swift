@@ -21,7 +21,15 @@ enum TopologyFixture: String, CaseIterable, CustomStringConvertible {
 
     var paths: SystemPaths { SystemPaths.recorded(at: root) }
 
-    func topology() throws -> Topology { try TopologyReader(paths: paths).read() }
+    /// The fixture's topology, read once per test process (the big trees hold ~1,800 files).
+    func topology() throws -> Topology {
+        if let cached = TopologyFixture.cache.value[self] { return cached }
+        let topology = try TopologyReader(paths: paths).read()
+        TopologyFixture.cache.update { $0[self] = topology }
+        return topology
+    }
+
+    private static let cache = Locked<[TopologyFixture: Topology]>([:])
 }
 
 /// A scratch sysfs tree written file by file, for edge cases no fixture has.
@@ -53,4 +61,13 @@ struct ScratchTree {
     var paths: SystemPaths { SystemPaths.recorded(at: root.path) }
 
     func remove() { try? FileManager.default.removeItem(at: root) }
+}
+
+/// A value guarded by a lock, for collecting results from pinned threads.
+final class Locked<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: Value
+    init(_ value: Value) { stored = value }
+    var value: Value { lock.lock(); defer { lock.unlock() }; return stored }
+    func update(_ body: (inout Value) -> Void) { lock.lock(); body(&stored); lock.unlock() }
 }

@@ -3,13 +3,17 @@ import CLibNUMA
 import Glibc
 #endif
 
-/// Page-aligned memory from libnuma with one owner: allocated in `init`, released in `deinit`
-/// (numa_free). The policy it was asked for is checked with get_mempolicy right away, because
-/// libnuma reports a failed mbind inside numa_alloc_onnode only on stderr.
+/// Page-aligned memory with one owner: mapped in `init`, unmapped in `deinit`. Bound and
+/// interleaved memory comes from libnuma, whose policy is checked with get_mempolicy right away
+/// because libnuma reports a failed mbind inside numa_alloc_onnode only on stderr.
+///
+/// First-touch memory is a plain anonymous mmap: libnuma's numa_alloc touches every page on
+/// the calling thread (measured with move_pages: all pages resident right after the call),
+/// which would place them before the pinned workers get to touch them.
 public final class NUMAAllocation: @unchecked Sendable {
     /// How the pages of an allocation are to be placed.
     public enum Policy: Equatable, Sendable, CustomStringConvertible {
-        /// No policy: each page goes where it is first touched (numa_alloc).
+        /// No policy: each page goes where it is first touched (anonymous mmap).
         case firstTouch
         /// All pages on one node (numa_alloc_onnode).
         case node(Int)
@@ -40,17 +44,26 @@ public final class NUMAAllocation: @unchecked Sendable {
     public init(byteCount: Int, policy: Policy) throws {
         let operation: String
         switch policy {
-        case .firstTouch: operation = "numa_alloc"
+        case .firstTouch: operation = "mmap"
         case .node: operation = "numa_alloc_onnode"
         case .interleave: operation = "numa_alloc_interleaved_subset"
         }
         try LibNUMA.requireAvailable(operation)
         guard byteCount > 0 else { throw SystemError(operation, path: "0 bytes", errno: EINVAL) }
+        // mbind would refuse an absent node with EINVAL too, but libnuma would also print to stderr.
+        let known = try LibNUMA.nodes()
+        var asked: [Int] = []
+        if case .node(let node) = policy { asked = [node] }
+        if case .interleave(let nodes) = policy { asked = nodes }
+        for node in asked where !known.contains(node) {
+            throw SystemError(operation, path: "node \(node) (nodes: \(CPUList.format(known)))", errno: EINVAL)
+        }
         errno = 0
         let pointer: UnsafeMutableRawPointer?
         switch policy {
         case .firstTouch:
-            pointer = numa_alloc(byteCount)
+            let mapped = mmap(nil, byteCount, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
+            pointer = mapped == MAP_FAILED ? nil : mapped
         case .node(let node):
             pointer = numa_alloc_onnode(byteCount, Int32(node))
         case .interleave(let nodes):
@@ -70,7 +83,7 @@ public final class NUMAAllocation: @unchecked Sendable {
         do {
             try NUMAAllocation.verify(policy, at: pointer, operation: operation)
         } catch {
-            numa_free(pointer, byteCount)
+            munmap(pointer, byteCount)
             throw error
         }
         self.base = pointer
@@ -78,7 +91,8 @@ public final class NUMAAllocation: @unchecked Sendable {
         self.policy = policy
     }
 
-    deinit { numa_free(base, byteCount) }
+    // numa_free is munmap; both paths release the whole mapping.
+    deinit { munmap(base, byteCount) }
 
     // A policy that did not take would make every later measurement of this layout a lie.
     private static func verify(_ policy: Policy, at base: UnsafeMutableRawPointer, operation: String) throws {
