@@ -25,17 +25,17 @@ enum EnergyTestSupport {
     static func write(_ text: String, to path: String) throws {
         let temporary = path + ".tmp-\(UUID().uuidString)"
         try Data((text + "\n").utf8).write(to: URL(fileURLWithPath: temporary))
-        guard rename(temporary, path) == 0 else { throw SystemCallError.current("rename", path: path) }
+        guard rename(temporary, path) == 0 else { throw SystemError.current("rename", path: path) }
     }
 
     /// An 8-byte little-endian MSR value at offset `address` of a (sparse) device stand-in.
     static func writeMSR(_ value: UInt64, address: UInt32, file: String) throws {
         let fd = open(file, O_WRONLY | O_CREAT, 0o644)
-        guard fd >= 0 else { throw SystemCallError.current("open", path: file) }
+        guard fd >= 0 else { throw SystemError.current("open", path: file) }
         defer { close(fd) }
         var v = value.littleEndian
         let n = withUnsafeBytes(of: &v) { pwrite(fd, $0.baseAddress, 8, off_t(address)) }
-        guard n == 8 else { throw SystemCallError.current("pwrite", path: file) }
+        guard n == 8 else { throw SystemError.current("pwrite", path: file) }
     }
 }
 
@@ -47,7 +47,7 @@ struct DenyingFileAccess: FileAccess {
     var base = SystemFileAccess()
 
     func readText(_ path: String) throws -> String {
-        if let code = denied[path] { throw SystemCallError("open", path: path, errno: code) }
+        if let code = denied[path] { throw SystemError("open", path: path, errno: code) }
         return try base.readText(path)
     }
 
@@ -86,8 +86,8 @@ final class RecordedPerfEvents: PerfEventSystem, @unchecked Sendable {
     func open(_ encoding: PerfEventEncoding, options: PerfOpenOptions, pid: Int32, cpu: Int32, groupFD: Int32) throws -> Int32 {
         lock.lock(); defer { lock.unlock() }
         let name = "\(encoding.type):\(encoding.config)"
-        if let code = refuse[name] { throw SystemCallError("perf_event_open", errno: code) }
-        if groupFD >= 0, let code = refuseInGroup[name] { throw SystemCallError("perf_event_open", errno: code) }
+        if let code = refuse[name] { throw SystemError("perf_event_open", errno: code) }
+        if groupFD >= 0, let code = refuseInGroup[name] { throw SystemError("perf_event_open", errno: code) }
         nextFD += 1
         opened[nextFD] = Opened(key: Key(type: encoding.type, config: encoding.config, cpu: cpu, pid: pid), groupFD: groupFD,
                                 pid: pid, options: options, encoding: encoding)
@@ -98,7 +98,7 @@ final class RecordedPerfEvents: PerfEventSystem, @unchecked Sendable {
 
     func read(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         lock.lock(); defer { lock.unlock() }
-        guard let event = opened[fd], !closed.contains(fd) else { throw SystemCallError("read", errno: EBADF) }
+        guard let event = opened[fd], !closed.contains(fd) else { throw SystemError("read", errno: EBADF) }
         if event.options.readFormat == 0 {
             buffer.storeBytes(of: values[event.key] ?? 0, toByteOffset: 0, as: UInt64.self)
             return 8
@@ -114,7 +114,7 @@ final class RecordedPerfEvents: PerfEventSystem, @unchecked Sendable {
             words.append(values[opened[member]!.key] ?? 0)
             words.append(UInt64(member) * 7)
         }
-        guard buffer.count >= words.count * 8 else { throw SystemCallError("read", errno: ENOSPC) }
+        guard buffer.count >= words.count * 8 else { throw SystemError("read", errno: ENOSPC) }
         for (i, w) in words.enumerated() { buffer.storeBytes(of: w, toByteOffset: i * 8, as: UInt64.self) }
         return words.count * 8
     }
@@ -140,14 +140,14 @@ final class RecordedMSRs: MSRAccess, @unchecked Sendable {
 
     func value(_ path: String, _ address: UInt32) throws -> UInt64 {
         lock.lock(); defer { lock.unlock() }
-        guard let device = registers[path] else { throw SystemCallError("open", path: path, errno: ENOENT) }
-        guard let value = device[address] else { throw SystemCallError("pread", path: path, errno: EIO) }
+        guard let device = registers[path] else { throw SystemError("open", path: path, errno: ENOENT) }
+        guard let value = device[address] else { throw SystemError("pread", path: path, errno: EIO) }
         return value
     }
 
     func open(_ path: String) throws -> any MSRHandle {
         lock.lock(); defer { lock.unlock() }
-        guard registers[path] != nil else { throw SystemCallError("open", path: path, errno: ENOENT) }
+        guard registers[path] != nil else { throw SystemError("open", path: path, errno: ENOENT) }
         return Handle(path: path, owner: self)
     }
 

@@ -6,12 +6,12 @@ import Testing
 /// The probe protocol, the composite phase probe, readings as data and derived metrics.
 @Suite("probes and derived metrics")
 struct ProbeTests {
-    @Test("ProbeValue is a value or null with a reason in JSON")
+    @Test("Known is a value or null with a reason in JSON")
     func probeValueCoding() throws {
-        let values: [ProbeValue<Double>] = [.measured(1.5), .unavailable("no PMU")]
+        let values: [Known<Double>] = [.known(1.5), .unknown("no PMU")]
         let json = try MeasurementJSON.string(values, pretty: false)
         #expect(json == #"[{"value":1.5},{"reason":"no PMU","value":null}]"#)
-        let back = try MeasurementJSON.decoder().decode([ProbeValue<Double>].self, from: Data(json.utf8))
+        let back = try MeasurementJSON.decoder().decode([Known<Double>].self, from: Data(json.utf8))
         #expect(back == values)
     }
 
@@ -50,18 +50,18 @@ struct ProbeTests {
     @Test("formulas: hyphenated names, precedence, parentheses, quoting, division by zero")
     func formulas() throws {
         let values: [String: Double] = ["LLC-load-misses": 300, "tokens": 3, "a": 2, "b": 4, "zero": 0, "cpu/event=0xc0/": 8]
-        func eval(_ text: String) throws -> ProbeValue<Double> {
-            try MetricFormula(text).evaluate { values[$0].map { .measured($0) } ?? .unavailable("not counted") }
+        func eval(_ text: String) throws -> Known<Double> {
+            try MetricFormula(text).evaluate { values[$0].map { .known($0) } ?? .unknown("not counted") }
         }
         #expect(try MetricFormula("LLC-load-misses / tokens").names == ["LLC-load-misses", "tokens"])
-        #expect(try eval("LLC-load-misses / tokens") == .measured(100))
-        #expect(try eval("a + b * 2") == .measured(10))
-        #expect(try eval("(a + b) * 2") == .measured(12))
-        #expect(try eval("b - a") == .measured(2))
-        #expect(try eval("-a + 1e1") == .measured(8))
-        #expect(try eval("{cpu/event=0xc0/} / a") == .measured(4))
-        #expect(try eval("a / zero") == .unavailable("division by zero (zero is 0)"))
-        #expect(try eval("a / missing") == .unavailable("needs missing: not counted"))
+        #expect(try eval("LLC-load-misses / tokens") == .known(100))
+        #expect(try eval("a + b * 2") == .known(10))
+        #expect(try eval("(a + b) * 2") == .known(12))
+        #expect(try eval("b - a") == .known(2))
+        #expect(try eval("-a + 1e1") == .known(8))
+        #expect(try eval("{cpu/event=0xc0/} / a") == .known(4))
+        #expect(try eval("a / zero") == .unknown("division by zero (zero is 0)"))
+        #expect(try eval("a / missing") == .unknown("needs missing: not counted"))
         #expect(throws: CounterConfigurationError.self) { try MetricFormula("a / (b") }
         #expect(throws: CounterConfigurationError.self) { try MetricFormula("a $ b") }
     }

@@ -56,7 +56,7 @@ public final class CounterSession: @unchecked Sendable {
             case .unsupported(let code, let reason):
                 slots.append(Slot(name: name, failure: CounterValue(
                     name: name, unsupportedReason: reason, errno: code,
-                    errnoName: code.map { SystemCallError("", errno: $0).errnoName })))
+                    errnoName: code.map { SystemError("", errno: $0).errnoName })))
             }
         }
         let corePMUs = resolver.libpfm?.presentPMUs().filter(\.isCore).map(\.name) ?? []
@@ -105,7 +105,7 @@ public final class CounterSession: @unchecked Sendable {
                 if let finished = current { groups.append(finished) }
                 current = Group(target: target, leaderFD: fd, members: [(index, fd, id)])
                 slots[index].openedTargets += 1
-            } catch let error as SystemCallError {
+            } catch let error as SystemError {
                 let failure = PerfOpenFailure.explain(error, encoding: encoding, eventSource: eventSource,
                                                       libpfmCorePMUs: libpfmCorePMUs)
                 slots[index].failure = CounterValue(name: slots[index].name, unsupportedReason: failure.reason,

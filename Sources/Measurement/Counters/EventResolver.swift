@@ -139,11 +139,11 @@ public struct EventResolver: Sendable {
         let pmu: KernelPMU
         do {
             pmu = try eventSource.pmu(pmuName)
-        } catch let error as SystemCallError where error.errno == ENOENT {
+        } catch let error as SystemError where error.errno == ENOENT {
             let available = eventSource.pmuNames().joined(separator: ", ")
             return .unsupported(errno: ENOENT, reason:
                 "no such PMU: the kernel exposes no '\(pmuName)' PMU here (\(eventSource.path(ofPMU: pmuName)) is absent; present: \(available.isEmpty ? "none" : available))")
-        } catch let error as SystemCallError {
+        } catch let error as SystemError {
             return .unsupported(errno: error.errno, reason: "cannot read PMU '\(pmuName)': \(error)")
         }
         let config = try pmu.encode(terms: terms)

@@ -22,7 +22,7 @@ public struct EventSourceDirectory: Sendable {
     /// The PMU directory path.
     public func path(ofPMU name: String) -> String { root + "/" + name }
 
-    /// Reads a PMU's type, formats, event aliases and cpumask. Throws `SystemCallError`
+    /// Reads a PMU's type, formats, event aliases and cpumask. Throws `SystemError`
     /// (ENOENT when the kernel has no such PMU) or `CounterConfigurationError` for bad files.
     public func pmu(_ name: String) throws -> KernelPMU {
         let dir = path(ofPMU: name)
@@ -45,24 +45,16 @@ public struct EventSourceDirectory: Sendable {
         }
         var cpus: [Int]? = nil
         if files.exists(dir + "/cpumask") {
-            cpus = try Self.parseCPUMask(files.readTrimmed(dir + "/cpumask"), path: dir + "/cpumask")
+            let text = try files.readTrimmed(dir + "/cpumask")
+            do {
+                cpus = try CPUList.parse(text)
+            } catch {
+                throw CounterConfigurationError("\(dir)/cpumask: expected a CPU list, found \(text.quotedForMessage) (\(error))")
+            }
         }
         return KernelPMU(name: name, type: type, formats: formats, events: events, cpumask: cpus)
     }
 
-    /// Parses the kernel's list format (`0`, `0,28`, `0-3`).
-    static func parseCPUMask(_ text: String, path: String) throws -> [Int] {
-        var cpus: [Int] = []
-        for item in text.split(separator: ",") {
-            let bounds = item.split(separator: "-").map { Int($0) }
-            guard let low = bounds.first ?? nil, let high = bounds.last ?? nil, bounds.count <= 2,
-                  low >= 0, low <= high, high < 1 << 16 else {
-                throw CounterConfigurationError("\(path): expected a CPU list, found \(text.quotedForMessage)")
-            }
-            cpus.append(contentsOf: low...high)
-        }
-        return cpus
-    }
 }
 
 /// One PMU the kernel exposes: its perf type, the syntax of its event terms and its named events.

@@ -44,30 +44,30 @@ public struct MetricFormula: Sendable, Equatable, CustomStringConvertible {
 
     /// Evaluates with `lookup` giving each name's value or the reason it has none; the first
     /// missing input or a division by zero makes the result unavailable, with that reason.
-    public func evaluate(_ lookup: (String) -> ProbeValue<Double>) -> ProbeValue<Double> {
-        func eval(_ node: Node) -> ProbeValue<Double> {
+    public func evaluate(_ lookup: (String) -> Known<Double>) -> Known<Double> {
+        func eval(_ node: Node) -> Known<Double> {
             switch node {
-            case .number(let v): return .measured(v)
+            case .number(let v): return .known(v)
             case .name(let n):
                 switch lookup(n) {
-                case .measured(let v): return .measured(v)
-                case .unavailable(let why): return .unavailable("needs \(n): \(why)")
+                case .known(let v): return .known(v)
+                case .unknown(let why): return .unknown("needs \(n): \(why)")
                 }
             case .negate(let a):
-                guard case .measured(let v) = eval(a) else { return eval(a) }
-                return .measured(-v)
+                guard case .known(let v) = eval(a) else { return eval(a) }
+                return .known(-v)
             case .binary(let op, let a, let b):
                 let left = eval(a)
-                guard case .measured(let x) = left else { return left }
+                guard case .known(let x) = left else { return left }
                 let right = eval(b)
-                guard case .measured(let y) = right else { return right }
+                guard case .known(let y) = right else { return right }
                 switch op {
-                case "+": return .measured(x + y)
-                case "-": return .measured(x - y)
-                case "*": return .measured(x * y)
+                case "+": return .known(x + y)
+                case "-": return .known(x - y)
+                case "*": return .known(x * y)
                 default:
-                    if y == 0 { return .unavailable("division by zero (\(Self.render(b)) is 0)") }
-                    return .measured(x / y)
+                    if y == 0 { return .unknown("division by zero (\(Self.render(b)) is 0)") }
+                    return .known(x / y)
                 }
             }
         }

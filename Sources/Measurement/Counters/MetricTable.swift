@@ -62,19 +62,19 @@ public struct MetricTable: Sendable {
     /// Inputs: each counter's value, `seconds`, and `tokens`/`weights` when given.
     public func evaluate(counters: CounterReading?, seconds: Double?, tokens: Int?, weights: Int?) -> [DerivedMetric] {
         let requested = Set(counters?.events.map(\.name) ?? [])
-        func lookup(_ name: String) -> ProbeValue<Double> {
+        func lookup(_ name: String) -> Known<Double> {
             switch name {
             case "seconds":
-                return seconds.map { .measured($0) } ?? .unavailable("the phase's wall time is unknown")
+                return seconds.map { .known($0) } ?? .unknown("the phase's wall time is unknown")
             case "tokens":
-                return tokens.map { .measured(Double($0)) } ?? .unavailable("the number of tokens is not known (for a command, pass --tokens N)")
+                return tokens.map { .known(Double($0)) } ?? .unknown("the number of tokens is not known (for a command, pass --tokens N)")
             case "weights":
-                return weights.map { .measured(Double($0)) } ?? .unavailable("the number of weights processed is not known (for a command, pass --weights N)")
+                return weights.map { .known(Double($0)) } ?? .unknown("the number of weights processed is not known (for a command, pass --weights N)")
             default:
-                guard let event = counters?[name] else { return .unavailable("not counted (add it to --counters)") }
-                if let value = event.value { return .measured(value) }
-                if let code = event.errnoName { return .unavailable("unsupported (\(code))") }
-                return .unavailable("unsupported (\(event.unsupportedReason ?? "no value"))")
+                guard let event = counters?[name] else { return .unknown("not counted (add it to --counters)") }
+                if let value = event.value { return .known(value) }
+                if let code = event.errnoName { return .unknown("unsupported (\(code))") }
+                return .unknown("unsupported (\(event.unsupportedReason ?? "no value"))")
             }
         }
         return definitions.compactMap { entry in

@@ -44,12 +44,6 @@ public final class PFMLibrary: @unchecked Sendable {
         Failure(code: code, message: String(cString: pfm_strerror(code)))
     }
 
-    /// libpfm4's version as "major.minor".
-    public var version: String {
-        let v = pfm_get_version()
-        return "\(v >> 16).\(v & 0xffff)"
-    }
-
     /// Whether pfm_initialize succeeded; the failure otherwise.
     public func initializationFailure() -> Failure? {
         lock.lock(); defer { lock.unlock() }

@@ -25,7 +25,7 @@ public struct PerfOpenOptions: Sendable, Equatable {
 
 /// The perf_event_open system calls, behind a protocol so tests can replay recorded reads.
 public protocol PerfEventSystem: Sendable {
-    /// perf_event_open; returns the fd or throws `SystemCallError`.
+    /// perf_event_open; returns the fd or throws `SystemError`.
     func open(_ encoding: PerfEventEncoding, options: PerfOpenOptions, pid: Int32, cpu: Int32, groupFD: Int32) throws -> Int32
     /// PERF_EVENT_IOC_ID.
     func eventID(_ fd: Int32) throws -> UInt64
@@ -48,13 +48,13 @@ public struct KernelPerfEvents: PerfEventSystem {
         var spec = encoding.spec(readFormat: options.readFormat, disabled: options.disabled,
                                  inherit: options.inherit, enableOnExec: options.enableOnExec)
         let fd = bb_perf_event_open_spec(&spec, pid, cpu, groupFD)
-        guard fd >= 0 else { throw SystemCallError.current("perf_event_open", path: encoding.detail) }
+        guard fd >= 0 else { throw SystemError.current("perf_event_open", path: encoding.detail) }
         return fd
     }
 
     public func eventID(_ fd: Int32) throws -> UInt64 {
         var id: UInt64 = 0
-        guard bb_perf_event_id(fd, &id) == 0 else { throw SystemCallError.current("ioctl(PERF_EVENT_IOC_ID)") }
+        guard bb_perf_event_id(fd, &id) == 0 else { throw SystemError.current("ioctl(PERF_EVENT_IOC_ID)") }
         return id
     }
 
@@ -62,16 +62,16 @@ public struct KernelPerfEvents: PerfEventSystem {
         while true {
             let n = Glibc.read(fd, buffer.baseAddress, buffer.count)
             if n >= 0 { return n }
-            if errno != EINTR { throw SystemCallError.current("read(perf event)") }
+            if errno != EINTR { throw SystemError.current("read(perf event)") }
         }
     }
 
     public func enableGroup(_ fd: Int32) throws {
-        guard bb_perf_event_enable(fd, 1) == 0 else { throw SystemCallError.current("ioctl(PERF_EVENT_IOC_ENABLE)") }
+        guard bb_perf_event_enable(fd, 1) == 0 else { throw SystemError.current("ioctl(PERF_EVENT_IOC_ENABLE)") }
     }
 
     public func disableGroup(_ fd: Int32) throws {
-        guard bb_perf_event_disable(fd, 1) == 0 else { throw SystemCallError.current("ioctl(PERF_EVENT_IOC_DISABLE)") }
+        guard bb_perf_event_disable(fd, 1) == 0 else { throw SystemError.current("ioctl(PERF_EVENT_IOC_DISABLE)") }
     }
 
     public func close(_ fd: Int32) {

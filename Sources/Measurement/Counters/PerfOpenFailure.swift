@@ -16,7 +16,7 @@ public struct PerfOpenFailure: Codable, Sendable, Equatable, CustomStringConvert
     public var description: String { "\(errnoName): \(reason)" }
 
     /// Explains `error` for `encoding`, looking at the kernel's PMU list where that helps.
-    public static func explain(_ error: SystemCallError, encoding: PerfEventEncoding,
+    public static func explain(_ error: SystemError, encoding: PerfEventEncoding,
                                eventSource: EventSourceDirectory, libpfmCorePMUs: [String] = []) -> PerfOpenFailure {
         PerfOpenFailure(errno: error.errno, errnoName: error.errnoName,
                         reason: reason(error.errno, encoding: encoding, eventSource: eventSource,

@@ -9,7 +9,7 @@ public protocol EnergyCounter: AnyObject, Sendable {
     var wrapModulus: UInt64? { get }
     /// Where it is read from, for messages.
     var origin: String { get }
-    /// The current count; throws `SystemCallError`.
+    /// The current count; throws `SystemError`.
     func readCount() throws -> UInt64
     /// Releases the file descriptor, if any.
     func close()

@@ -10,7 +10,7 @@ public final class EnergyProbe: Probe {
         let notes: [String]
         var start: EnergyCounterTracker.Snapshot?
         var stop: EnergyCounterTracker.Snapshot?
-        var idleWatts: [RAPLDomain: ProbeValue<Double>]?
+        var idleWatts: [RAPLDomain: Known<Double>]?
 
         init(method: EnergyMethod, tracker: EnergyCounterTracker, notes: [String]) {
             self.method = method
@@ -111,11 +111,11 @@ public final class EnergyProbe: Probe {
             // Each method's own read times bracket its counts.
             let elapsed = Double(stop.nanoseconds - start.nanoseconds) * 1e-9
             longest = max(longest, elapsed)
-            var watts: [RAPLDomain: ProbeValue<Double>] = [:]
+            var watts: [RAPLDomain: Known<Double>] = [:]
             for (domain, figure) in domainJoules(source, start, stop, seconds: elapsed) {
                 switch figure {
-                case .measured(let joules): watts[domain] = .measured(joules / elapsed)
-                case .unavailable(let reason): watts[domain] = .unavailable(reason)
+                case .known(let joules): watts[domain] = .known(joules / elapsed)
+                case .unknown(let reason): watts[domain] = .unknown(reason)
                 }
             }
             source.idleWatts = watts
@@ -125,13 +125,13 @@ public final class EnergyProbe: Probe {
 
     /// Joules per domain between two snapshots, or why not.
     private func domainJoules(_ source: Source, _ start: EnergyCounterTracker.Snapshot,
-                              _ stop: EnergyCounterTracker.Snapshot, seconds: Double) -> [(RAPLDomain, ProbeValue<Double>)] {
+                              _ stop: EnergyCounterTracker.Snapshot, seconds: Double) -> [(RAPLDomain, Known<Double>)] {
         var byDomain: [RAPLDomain: [Int]] = [:]
         for (i, counter) in source.tracker.counters.enumerated() { byDomain[counter.domain, default: []].append(i) }
         return byDomain.keys.sorted().map { domain in
             let indices = byDomain[domain]!
             if let error = indices.compactMap({ stop.errors[$0] }).first {
-                return (domain, .unavailable("read failed: \(error)"))
+                return (domain, .unknown("read failed: \(error)"))
             }
             var counts: UInt64 = 0
             var joules = 0.0
@@ -143,11 +143,11 @@ public final class EnergyProbe: Probe {
             if counts == 0 {
                 let shown = (seconds * 1000).rounded() / 1000
                 if seconds < 0.002 {
-                    return (domain, .unavailable("no RAPL update during the \(shown) s phase (RAPL updates about every 1 ms)"))
+                    return (domain, .unknown("no RAPL update during the \(shown) s phase (RAPL updates about every 1 ms)"))
                 }
-                return (domain, .unavailable("the counter did not advance during the \(shown) s phase: it reads a constant, so the RAPL interface is exposed but not fed (as in VMs without energy passthrough)"))
+                return (domain, .unknown("the counter did not advance during the \(shown) s phase: it reads a constant, so the RAPL interface is exposed but not fed (as in VMs without energy passthrough)"))
             }
-            return (domain, .measured(joules))
+            return (domain, .known(joules))
         }
     }
 
@@ -209,7 +209,7 @@ public final class EnergyProbe: Probe {
     }
 
     private func fillMeasured(_ result: inout EnergyReading, source: Source,
-                              figures: [(RAPLDomain, ProbeValue<Double>)], seconds: Double) {
+                              figures: [(RAPLDomain, Known<Double>)], seconds: Double) {
         result.method = source.method
         result.measured = true
         result.notes = source.notes
@@ -228,10 +228,10 @@ public final class EnergyProbe: Probe {
             if let joules = figure.value, seconds > 0 { d.averageWatts = joules / seconds }
             if let idle = source.idleWatts {
                 switch idle[domain] {
-                case .measured(let watts)?:
+                case .known(let watts)?:
                     d.idleWatts = watts
                     d.netJoules = figure.value.map { $0 - watts * seconds }
-                case .unavailable(let why)?:
+                case .unknown(let why)?:
                     d.reason = [d.reason, "no idle baseline: \(why)"].compactMap { $0 }.joined(separator: "; ")
                 case nil:
                     d.reason = [d.reason, "no idle baseline for this domain"].compactMap { $0 }.joined(separator: "; ")
@@ -245,8 +245,8 @@ public final class EnergyProbe: Probe {
             var problems: [String] = []
             for (domain, value) in idle {
                 switch value {
-                case .measured(let w): watts[domain.name] = w
-                case .unavailable(let why): problems.append("\(domain.name): \(why)")
+                case .known(let w): watts[domain.name] = w
+                case .unknown(let why): problems.append("\(domain.name): \(why)")
                 }
             }
             result.idleBaseline = .init(seconds: idleSeconds, watts: watts, problems: problems.sorted())

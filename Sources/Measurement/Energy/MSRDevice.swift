@@ -5,7 +5,7 @@ import Glibc
 /// Opens MSR devices; injectable because real MSRs are not byte-addressed (0xC001029A and
 /// 0xC001029B are different 64-bit registers), so a file cannot stand in for the device.
 public protocol MSRAccess: Sendable {
-    /// Opens a device such as /dev/cpu/0/msr; throws `SystemCallError` (ENOENT without the msr
+    /// Opens a device such as /dev/cpu/0/msr; throws `SystemError` (ENOENT without the msr
     /// module, EACCES/EPERM without root or CAP_SYS_RAWIO).
     func open(_ path: String) throws -> any MSRHandle
 }
@@ -38,14 +38,14 @@ final class MSRDevice: MSRHandle, @unchecked Sendable {
     init(path: String) throws {
         self.path = path
         fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw SystemCallError.current("open", path: path) }
+        guard fd >= 0 else { throw SystemError.current("open", path: path) }
     }
 
     func read(_ address: UInt32) throws -> UInt64 {
         var value: UInt64 = 0
         let n = withUnsafeMutableBytes(of: &value) { pread(fd, $0.baseAddress, 8, off_t(address)) }
         guard n == 8 else {
-            throw SystemCallError("pread(MSR 0x\(String(address, radix: 16, uppercase: true)))", path: path, errno: n < 0 ? errno : EIO)
+            throw SystemError("pread(MSR 0x\(String(address, radix: 16, uppercase: true)))", path: path, errno: n < 0 ? errno : EIO)
         }
         return value
     }

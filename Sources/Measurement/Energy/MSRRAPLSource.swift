@@ -63,7 +63,7 @@ public enum MSRRAPLSource {
             do {
                 unitDevice = try env.msr.open(path)
                 unitRegister = try unitDevice.read(registers.unit)
-            } catch let error as SystemCallError {
+            } catch let error as SystemError {
                 failures.append(explain(error, unitAddress: registers.unit))
                 continue
             } catch {
@@ -90,7 +90,7 @@ public enum MSRRAPLSource {
                         _ = try device.read(domain.address)
                         counters.append(MSREnergyCounter(domain: RAPLDomain(kind: domain.kind, socket: package),
                                                          device: device, address: domain.address, joulesPerCount: unit))
-                    } catch let error as SystemCallError where error.errno == EIO {
+                    } catch let error as SystemError where error.errno == EIO {
                         notes.append("\(domain.kind.rawValue) MSR 0x\(String(domain.address, radix: 16, uppercase: true)) of package \(package): not implemented (EIO); skipped")
                         break
                     } catch {
@@ -107,7 +107,7 @@ public enum MSRRAPLSource {
         return .available(counters, notes: notes + failures)
     }
 
-    private static func explain(_ error: SystemCallError, unitAddress: UInt32) -> String {
+    private static func explain(_ error: SystemError, unitAddress: UInt32) -> String {
         switch error.errno {
         case EACCES, EPERM: return "\(error): reading MSRs needs root (CAP_SYS_RAWIO)"
         case EIO: return "\(error): the CPU or hypervisor does not implement the RAPL unit MSR 0x\(String(unitAddress, radix: 16, uppercase: true))"

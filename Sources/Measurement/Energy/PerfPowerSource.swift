@@ -11,7 +11,7 @@ public enum PerfPowerSource {
         let pmu: KernelPMU
         do {
             pmu = try env.eventSource.pmu("power")
-        } catch let error as SystemCallError where error.errno == ENOENT {
+        } catch let error as SystemError where error.errno == ENOENT {
             return .unavailable("no perf 'power' PMU (\(env.eventSource.path(ofPMU: "power")) is absent: kernel without RAPL perf support, or a VM that hides RAPL)")
         } catch {
             return .unavailable("cannot read the perf 'power' PMU: \(error)")
@@ -45,7 +45,7 @@ public enum PerfPowerSource {
                                                pid: -1, cpu: Int32(cpu), groupFD: -1)
                     counters.append(PerfPowerCounter(domain: RAPLDomain(kind: kind, socket: socket), fd: fd,
                                                      joulesPerCount: scale, perf: env.perf, origin: "power/\(name)/ on CPU \(cpu)"))
-                } catch let error as SystemCallError {
+                } catch let error as SystemError {
                     let failure = PerfOpenFailure.explain(error, encoding: encoding, eventSource: env.eventSource)
                     notes.append("\(name) on CPU \(cpu): \(failure)")
                 } catch {
@@ -81,7 +81,7 @@ final class PerfPowerCounter: EnergyCounter, @unchecked Sendable {
     func readCount() throws -> UInt64 {
         var value: UInt64 = 0
         let n = try withUnsafeMutableBytes(of: &value) { try perf.read(fd, into: $0) }
-        guard n == 8 else { throw SystemCallError("read", path: origin, errno: EIO) }
+        guard n == 8 else { throw SystemError("read", path: origin, errno: EIO) }
         return value
     }
 

@@ -41,7 +41,7 @@ public enum PowercapSource {
                     notes.append("\(energyPath): expected a decimal µJ count, found \(text.quotedForMessage); skipped")
                     continue
                 }
-            } catch let error as SystemCallError where error.errno == EACCES || error.errno == EPERM {
+            } catch let error as SystemError where error.errno == EACCES || error.errno == EPERM {
                 denied.append(energyPath)
                 notes.append("\(error): \(accessAdvice)")
                 continue

@@ -30,7 +30,7 @@ public final class PausedCommand {
         }
         var c = bb_paused_child()
         guard bb_spawn_paused(executable, argv, envp, &c) == 0 else {
-            throw CommandLaunchError("cannot start '\(name)': \(SystemCallError.current("fork"))")
+            throw CommandLaunchError("cannot start '\(name)': \(SystemError.current("fork"))")
         }
         child = c
         pid = c.pid
@@ -49,7 +49,7 @@ public final class PausedCommand {
             var status = bb_child_status()
             _ = bb_wait_child(pid, &status)
             reaped = true
-            throw CommandLaunchError("cannot execute '\(executable)': \(SystemCallError("execve", errno: code).message) (\(SystemCallError("execve", errno: code).errnoName))")
+            throw CommandLaunchError("cannot execute '\(executable)': \(SystemError("execve", errno: code).message) (\(SystemError("execve", errno: code).errnoName))")
         }
     }
 
@@ -73,7 +73,7 @@ public final class PausedCommand {
         }
         var status = bb_child_status()
         guard bb_wait_child(pid, &status) == 0 else {
-            throw CommandLaunchError("waiting for '\(executable)': \(SystemCallError.current("wait4"))")
+            throw CommandLaunchError("waiting for '\(executable)': \(SystemError.current("wait4"))")
         }
         reaped = true
         return CommandStatus(exitStatus: status.exited != 0 ? status.exit_status : nil,
@@ -86,7 +86,7 @@ public final class PausedCommand {
     static func locate(_ name: String) throws -> String {
         if name.contains("/") {
             guard access(name, X_OK) == 0 else {
-                throw CommandLaunchError("cannot execute '\(name)': \(SystemCallError.current("access").message)")
+                throw CommandLaunchError("cannot execute '\(name)': \(SystemError.current("access").message)")
             }
             return name
         }

@@ -58,7 +58,7 @@ public final class PhaseProbe: Probe {
 /// Everything measured about one phase.
 public struct PhaseReading: Codable, Sendable, Equatable {
     /// Wall time.
-    public var wallSeconds: ProbeValue<Double>
+    public var wallSeconds: Known<Double>
     /// Counters, when requested.
     public var counters: CounterReading?
     /// Energy, when requested.

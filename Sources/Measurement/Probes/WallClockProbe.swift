@@ -29,21 +29,21 @@ public final class WallClockProbe: Probe {
 
     public func reading() -> WallClockReading {
         guard let ns = elapsedNanoseconds else {
-            return WallClockReading(seconds: .unavailable("the wall clock was not started and stopped"))
+            return WallClockReading(seconds: .unknown("the wall clock was not started and stopped"))
         }
-        return WallClockReading(seconds: .measured(Double(ns) * 1e-9))
+        return WallClockReading(seconds: .known(Double(ns) * 1e-9))
     }
 }
 
 /// The elapsed time of a phase.
 public struct WallClockReading: Codable, Sendable, Equatable {
     /// Elapsed seconds.
-    public var seconds: ProbeValue<Double>
+    public var seconds: Known<Double>
     /// The clock used.
     public var clock: String = "CLOCK_MONOTONIC"
 
     /// Makes a reading.
-    public init(seconds: ProbeValue<Double>) {
+    public init(seconds: Known<Double>) {
         self.seconds = seconds
     }
 }
