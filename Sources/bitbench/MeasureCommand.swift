@@ -20,7 +20,7 @@ struct MeasureCommand: ParsableCommand {
         """
     )
 
-    @Option(name: .long, help: "Comma-separated events: generic names (cycles, instructions, task-clock, …), libpfm4 names (pmu::EVENT:UMASK), raw rNNNN, or pmu/term=value,…/.")
+    @Option(name: .long, help: "Comma-separated events: generic names (cycles, instructions, task-clock, …), libpfm4 names (pmu::EVENT:UMASK), raw rNNNN, or pmu/term=value,…/; 'none' for no counters.")
     var counters: String = "task-clock,context-switches,cpu-migrations,page-faults,cycles,instructions,branches,branch-misses"
 
     @Option(name: .long, help: "Energy method: auto, perf-rapl, sysfs-rapl, msr-rapl, model or none.")
@@ -108,7 +108,8 @@ struct MeasureCommand: ParsableCommand {
     }
 
     private func measure() throws {
-        let names = try EventResolver.parseList(counters.isEmpty ? "" : counters)
+        let trimmed = counters.trimmingCharacters(in: .whitespaces)
+        let names = trimmed.isEmpty || trimmed == "none" ? [] : try EventResolver.parseList(trimmed)
         let environment = EnergyEnvironment(eventSourceRoot: eventSourceRoot, powercapRoot: powercapRoot, msrDirectory: msrDir)
         let resolver = EventResolver(eventSource: environment.eventSource)
         let constants = try energyConstants.map { try EnergyModelConstants.load(path: $0) } ?? .builtIn
@@ -123,8 +124,12 @@ struct MeasureCommand: ParsableCommand {
         defer { probe?.close() }
         if let idleBaseline, let probe {
             let seconds = try Self.parseDuration(idleBaseline, flag: "--idle-baseline")
-            FileHandle.standardError.write(Data(String(format: "bitbench: measuring idle power for %.1f s…\n", seconds).utf8))
-            probe.measureIdleBaseline(seconds: seconds)
+            if probe.openMethods.isEmpty {
+                FileHandle.standardError.write(Data("bitbench: note: --idle-baseline skipped: no RAPL method is open to measure idle power with\n".utf8))
+            } else {
+                FileHandle.standardError.write(Data(String(format: "bitbench: measuring idle power for %.1f s…\n", seconds).utf8))
+                probe.measureIdleBaseline(seconds: seconds)
+            }
         }
         let reading = try CommandMeasurement.run(arguments: commandArguments, counterNames: names, resolver: resolver,
                                                  energy: probe, metrics: table, tokens: tokens, weights: weights)
