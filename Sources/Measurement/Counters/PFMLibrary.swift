@@ -106,16 +106,17 @@ public final class PFMLibrary: @unchecked Sendable {
     /// Runs `body` with libpfm4 re-initialized under LIBPFM_FORCE_PMU=`pmu`, which makes it
     /// encode for a PMU the machine lacks (for tests in VMs). The variable must be set before
     /// pfm_initialize; the previous state is restored afterwards. Holds the lock throughout,
-    /// so concurrent encoders wait rather than see the forced PMU.
+    /// so concurrent encoders wait rather than see the forced PMU. libpfm4 keeps a PMU it once
+    /// activated, so after a forced run `presentPMUs()` may still list the forced PMU.
     public func withForcedPMU<T>(_ pmu: String, _ body: () throws -> T) rethrows -> T {
         lock.lock(); defer { lock.unlock() }
-        let previous = ProcessInfo.processInfo.environment["LIBPFM_FORCE_PMU"]
+        let previous = ProcessEnvironment.value("LIBPFM_FORCE_PMU")
         if initialization != nil { pfm_terminate() }
-        setenv("LIBPFM_FORCE_PMU", pmu, 1)
+        ProcessEnvironment.set("LIBPFM_FORCE_PMU", pmu)
         initialization = pfm_initialize()
         defer {
             pfm_terminate()
-            if let previous { setenv("LIBPFM_FORCE_PMU", previous, 1) } else { unsetenv("LIBPFM_FORCE_PMU") }
+            ProcessEnvironment.set("LIBPFM_FORCE_PMU", previous)
             initialization = nil
         }
         return try body()

@@ -21,7 +21,7 @@ public final class PausedCommand {
         guard let name = arguments.first, !name.isEmpty else { throw CommandLaunchError("no command given") }
         executable = try Self.locate(name)
         self.arguments = arguments
-        let env = environment ?? currentEnvironment()
+        let env = environment ?? ProcessEnvironment.snapshot()
         let argv = arguments.map { strdup($0) } + [nil]
         let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
@@ -100,20 +100,6 @@ public final class PausedCommand {
         }
         throw CommandLaunchError("command not found: '\(name)' (searched PATH)")
     }
-}
-
-/// The calling process's environment as a dictionary.
-private func currentEnvironment() -> [String: String] {
-    var result: [String: String] = [:]
-    var pointer = environ
-    while let entry = pointer.pointee {
-        let text = String(cString: entry)
-        if let eq = text.firstIndex(of: "=") {
-            result[String(text[..<eq])] = String(text[text.index(after: eq)...])
-        }
-        pointer += 1
-    }
-    return result
 }
 
 /// How a command ended.
