@@ -2,7 +2,7 @@ import Foundation
 import GGUF
 import TestSupport
 import Testing
-@testable import Engine
+import Engine
 
 /// Shared loaders for the tokenizer tests: the real SmolLM2 vocabulary and the bitnet-tiny
 /// SentencePiece vocabulary, each read once per process.
