@@ -15,30 +15,27 @@ struct BytePairEncoder: Sendable {
 
     /// Builds the tables. Merges whose parts or result are not tokens can never apply to an id
     /// sequence, so they are left out (llama.cpp would merge their text and then fall back to bytes).
-    init(vocabulary: Vocabulary, tokenIDs: [String: Int32]) throws {
-        var byteIDs = [Int32](repeating: -1, count: 256)
-        for byte in 0..<256 {
-            let spelling = String(ByteUnicodeMapping.scalarForByte[byte])
-            byteIDs[byte] = tokenIDs[spelling] ?? -1
-        }
-        byteTokenIDs = byteIDs
+    init(vocabulary: Vocabulary, lookup: TokenLookup) throws {
+        byteTokenIDs = ByteUnicodeMapping.utf8ForByte.map { lookup.id($0[...]) ?? -1 }
         var table: [UInt64: Merge] = [:]
         table.reserveCapacity(vocabulary.merges.count)
+        var joined: [UInt8] = []
         for (rank, merge) in vocabulary.merges.enumerated() {
+            let utf8 = Array(merge.utf8)
             // The separator is the first space after the first character (llama.cpp: find(' ', 1)).
-            let scalars = merge.unicodeScalars
-            guard let firstScalar = scalars.first else {
+            guard let lead = utf8.first else {
                 throw TokenizerError(field: "tokenizer.ggml.merges", "merge \(rank) is empty")
             }
-            let afterFirst = scalars.index(after: scalars.startIndex)
-            guard let separator = scalars[afterFirst...].firstIndex(of: " ") else {
+            let firstLength = SentencePieceEncoder.utf8Length(leadByte: lead)
+            guard let separator = utf8.dropFirst(firstLength).firstIndex(of: 0x20) else {
                 throw TokenizerError(field: "tokenizer.ggml.merges",
-                                     "merge \(rank) '\(merge)' has no space between its two parts (first part starts with U+\(String(firstScalar.value, radix: 16)))")
+                                     "merge \(rank) '\(merge)' has no space between its two parts")
             }
-            let left = String(scalars[..<separator])
-            let right = String(scalars[scalars.index(after: separator)...])
-            guard let leftID = tokenIDs[left], let rightID = tokenIDs[right],
-                  let resultID = tokenIDs[left + right] else { continue }
+            joined.removeAll(keepingCapacity: true)
+            joined.append(contentsOf: utf8[..<separator])
+            joined.append(contentsOf: utf8[(separator + 1)...])
+            guard let leftID = lookup.id(utf8[..<separator]), let rightID = lookup.id(utf8[(separator + 1)...]),
+                  let resultID = lookup.id(joined[...]) else { continue }
             let key = UInt64(UInt32(leftID)) << 32 | UInt64(UInt32(rightID))
             if table[key] == nil {
                 table[key] = Merge(rank: Int32(rank), result: resultID)

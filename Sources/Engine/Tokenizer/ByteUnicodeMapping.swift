@@ -19,14 +19,28 @@ enum ByteUnicodeMapping {
 
     /// The byte a mapped code point stands for, or nil for code points outside the map.
     static func byte(for scalar: Unicode.Scalar) -> UInt8? {
-        byteForScalar[scalar.value]
+        let value = Int(scalar.value)
+        guard value < byteForScalar.count else { return nil }
+        let byte = byteForScalar[value]
+        return byte < 0 ? nil : UInt8(byte)
     }
 
-    private static let byteForScalar: [UInt32: UInt8] = {
-        var map: [UInt32: UInt8] = [:]
-        for (byte, scalar) in scalarForByte.enumerated() { map[scalar.value] = UInt8(byte) }
-        return map
+    /// Indexed by code point (all mapped code points are below U+0144); -1 for unmapped ones.
+    private static let byteForScalar: [Int16] = {
+        var table = [Int16](repeating: -1, count: 0x144)
+        for (byte, scalar) in scalarForByte.enumerated() { table[Int(scalar.value)] = Int16(byte) }
+        return table
     }()
+
+    /// The UTF-8 of each byte's code point.
+    static let utf8ForByte: [[UInt8]] = scalarForByte.map { Array(String($0).utf8) }
+
+    /// The UTF-8 of the vocabulary spelling of a byte string.
+    static func encodeUTF8<S: Sequence>(_ bytes: S) -> [UInt8] where S.Element == UInt8 {
+        var result: [UInt8] = []
+        for byte in bytes { result.append(contentsOf: utf8ForByte[Int(byte)]) }
+        return result
+    }
 
     /// The vocabulary spelling of a byte string: each byte replaced by its code point.
     static func encode<S: Sequence>(_ bytes: S) -> String where S.Element == UInt8 {

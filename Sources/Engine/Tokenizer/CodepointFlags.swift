@@ -26,22 +26,15 @@ struct CodepointFlags: Sendable, Equatable {
     /// Neither whitespace, letter nor number: the `[^\s\p{L}\p{N}]` class.
     var isOther: Bool { rawValue & (Self.whitespace | Self.letter | Self.number) == 0 && rawValue != 0 }
 
-    /// The flags of `scalar`. Code points below U+10000 come from a table built once.
+    /// The flags of `scalar`: ASCII from a small table, the rest from the scalar's properties
+    /// (a table of the whole basic plane would cost ~20 ms to build on first use).
     static func of(_ scalar: Unicode.Scalar) -> CodepointFlags {
         let value = scalar.value
-        if value < 0x10000 { return CodepointFlags(rawValue: basicPlane[Int(value)]) }
+        if value < 0x80 { return CodepointFlags(rawValue: ascii[Int(value)]) }
         return compute(scalar)
     }
 
-    private static let basicPlane: [UInt8] = {
-        var table = [UInt8](repeating: control, count: 0x10000)
-        for value in 0..<0x10000 {
-            if let scalar = Unicode.Scalar(UInt32(value)) {
-                table[value] = compute(scalar).rawValue
-            }
-        }
-        return table
-    }()
+    private static let ascii: [UInt8] = (0..<0x80).map { compute(Unicode.Scalar(UInt8($0))).rawValue }
 
     private static func compute(_ scalar: Unicode.Scalar) -> CodepointFlags {
         let properties = scalar.properties

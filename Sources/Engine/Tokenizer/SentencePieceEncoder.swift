@@ -7,14 +7,14 @@ struct SentencePieceEncoder: Sendable {
     /// The token per byte: `<0xXX>`, else the one-byte token, else the unknown token, else -1.
     let byteFallbackIDs: [Int32]
 
-    init(vocabulary: Vocabulary, tokenIDs: [String: Int32]) {
+    init(vocabulary: Vocabulary, lookup: TokenLookup) {
         var ids = [Int32](repeating: -1, count: 256)
         for byte in 0..<256 {
             let hex = String(byte, radix: 16, uppercase: true)
             let name = "<0x" + (hex.count == 1 ? "0" + hex : hex) + ">"
-            if let id = tokenIDs[name] {
+            if let id = lookup.id(name) {
                 ids[byte] = id
-            } else if byte < 0x80, let id = tokenIDs[String(UnicodeScalar(UInt8(byte)))] {
+            } else if byte < 0x80, let id = lookup.id([UInt8(byte)][...]) {
                 ids[byte] = id
             } else if let unknown = vocabulary.unknownID {
                 ids[byte] = Int32(unknown)
@@ -42,7 +42,7 @@ struct SentencePieceEncoder: Sendable {
     }
 
     /// Appends the tokens of `bytes` (valid UTF-8) to `output`.
-    func encode(_ bytes: [UInt8], tokenIDs: [String: Int32], scores: [Float], into output: inout [Int]) {
+    func encode(_ bytes: [UInt8], lookup: TokenLookup, scores: [Float], into output: inout [Int]) {
         guard !bytes.isEmpty else { return }
         var symbols: [Symbol] = []
         var offset = 0
@@ -54,7 +54,7 @@ struct SentencePieceEncoder: Sendable {
             offset += length
         }
         func tokenID(start: Int, length: Int) -> Int32? {
-            tokenIDs[String(decoding: bytes[start..<(start + length)], as: UTF8.self)]
+            lookup.id(bytes[start..<(start + length)])
         }
         var heap = BinaryHeap<Candidate>(capacity: symbols.count)
         func consider(_ left: Int, _ right: Int) {

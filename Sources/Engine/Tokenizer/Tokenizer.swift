@@ -10,7 +10,7 @@ public final class Tokenizer: Sendable {
     /// The BPE pre-tokenizer; nil for SentencePiece vocabularies.
     public let preTokenizer: PreTokenizer?
 
-    let tokenIDs: [String: Int32]
+    let lookup: TokenLookup
     private let bytePairEncoder: BytePairEncoder?
     private let sentencePieceEncoder: SentencePieceEncoder?
     private let partitioner: SpecialTokenPartitioner
@@ -33,15 +33,8 @@ public final class Tokenizer: Sendable {
     public init(vocabulary source: Vocabulary) throws {
         var vocabulary = source
         try vocabulary.validate()
-        var ids: [String: Int32] = [:]
-        ids.reserveCapacity(vocabulary.count)
-        for (id, token) in vocabulary.tokens.enumerated() {
-            if let earlier = ids.updateValue(Int32(id), forKey: token) {
-                throw TokenizerError(field: "tokenizer.ggml.tokens",
-                                     "token '\(token)' appears twice (ids \(earlier) and \(id)); llama.cpp refuses such vocabularies too")
-            }
-        }
-        tokenIDs = ids
+        let lookup = try TokenLookup(tokens: vocabulary.tokens)
+        self.lookup = lookup
 
         // End-of-turn and end-of-message tokens found by their text when the file names none;
         // like llama.cpp, such a token is treated as a control token.
@@ -49,29 +42,29 @@ public final class Tokenizer: Sendable {
             vocabulary.tokenTypes = [TokenType](repeating: .normal, count: vocabulary.count)
         }
         if vocabulary.endOfTurnID == nil,
-           let id = Self.endOfTurnTexts.lazy.compactMap({ ids[$0] }).first {
+           let id = Self.endOfTurnTexts.lazy.compactMap({ lookup.id($0) }).first {
             vocabulary.endOfTurnID = Int(id)
             vocabulary.tokenTypes[Int(id)] = .control
         }
-        if vocabulary.endOfMessageID == nil, let id = ids["<|eom_id|>"] {
+        if vocabulary.endOfMessageID == nil, let id = lookup.id("<|eom_id|>") {
             vocabulary.endOfMessageID = Int(id)
             vocabulary.tokenTypes[Int(id)] = .control
         }
         var generationEnds = Set([vocabulary.eosID, vocabulary.endOfTurnID, vocabulary.endOfMessageID].compactMap { $0 })
         for text in Self.endOfGenerationTexts {
-            if let id = ids[text] { generationEnds.insert(Int(id)) }
+            if let id = lookup.id(text) { generationEnds.insert(Int(id)) }
         }
         endOfGeneration = generationEnds
 
         switch vocabulary.model {
         case .bytePairEncoding:
             preTokenizer = try PreTokenizer(name: vocabulary.preTokenizerName)
-            bytePairEncoder = try BytePairEncoder(vocabulary: vocabulary, tokenIDs: ids)
+            bytePairEncoder = try BytePairEncoder(vocabulary: vocabulary, lookup: lookup)
             sentencePieceEncoder = nil
         case .sentencePiece:
             preTokenizer = nil
             bytePairEncoder = nil
-            sentencePieceEncoder = SentencePieceEncoder(vocabulary: vocabulary, tokenIDs: ids)
+            sentencePieceEncoder = SentencePieceEncoder(vocabulary: vocabulary, lookup: lookup)
         }
         partitioner = SpecialTokenPartitioner(vocabulary: vocabulary)
         pieceBytesTable = (0..<vocabulary.count).map { Self.renderPiece($0, vocabulary) }
@@ -165,7 +158,7 @@ public final class Tokenizer: Sendable {
                 for byte in bytes[range] {
                     if byte == 0x20 { escaped.append(contentsOf: Self.escapedSpace) } else { escaped.append(byte) }
                 }
-                encoder.encode(escaped, tokenIDs: tokenIDs, scores: vocabulary.scores, into: &output)
+                encoder.encode(escaped, lookup: lookup, scores: vocabulary.scores, into: &output)
                 previousWasSpecial = false
             }
         }
@@ -196,7 +189,7 @@ public final class Tokenizer: Sendable {
                 if id >= 0 { output.append(Int(id)) }
                 continue
             }
-            if preTokenizer.ignoresMerges, let id = tokenIDs[ByteUnicodeMapping.encode(wordBytes)] {
+            if preTokenizer.ignoresMerges, let id = lookup.id(ByteUnicodeMapping.encodeUTF8(wordBytes)[...]) {
                 output.append(Int(id))
                 continue
             }
