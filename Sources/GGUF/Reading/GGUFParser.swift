@@ -293,13 +293,14 @@ struct GGUFParser {
             return GGMLTypeDialectDecision(dialect: .upstream, reason: "no tensor uses a type id of 36 or more")
         }
         let offsets = Set(raw.map(\.offset)).sorted()
-        func gap(after offset: Int) -> (gap: Int, isLast: Bool) {
+        // The gap from a blob's offset to the next stored offset (or the end of the file).
+        func gap(after offset: Int) -> Int {
             var low = 0, high = offsets.count
             while low < high {
                 let mid = (low + high) / 2
                 if offsets[mid] <= offset { low = mid + 1 } else { high = mid }
             }
-            return low < offsets.count ? (offsets[low] - offset, false) : (dataSize - offset, true)
+            return low < offsets.count ? offsets[low] - offset : dataSize - offset
         }
         let ambiguous = raw.filter { $0.typeID == 39 }
         return GGMLTypeDialectDecision.decide(
@@ -309,8 +310,9 @@ struct GGUFParser {
             sizeFits: { type in
                 ambiguous.allSatisfy { info in
                     guard let size = type.byteCount(shape: info.shape.isEmpty ? [1] : info.shape) else { return false }
-                    let (gap, isLast) = gap(after: info.offset)
-                    return size <= gap && (isLast || gap - size < alignment)
+                    // Writers pad each blob to the alignment, so a fitting size leaves less than that.
+                    let gap = gap(after: info.offset)
+                    return size <= gap && gap - size < alignment
                 }
             })
     }
