@@ -117,3 +117,24 @@ import Engine
 extension String {
     var leftPad2: String { count == 1 ? "0" + self : self }
 }
+
+/// Token lookup is byte-exact: canonically equivalent spellings are different tokens, as in
+/// llama.cpp (Swift `String` equality would merge them).
+@Suite struct TokenizerByteExactLookupTests {
+    @Test func canonicallyEquivalentTokensStayDistinct() throws {
+        let composed = "\u{E9}", decomposed = "e\u{301}"
+        var tokens = ["<unk>", "<s>", "</s>"] + (0..<256).map { "<0x" + String($0, radix: 16, uppercase: true).leftPad2 + ">" }
+        tokens += ["\u{2581}", composed, decomposed, "e"]
+        var types = [TokenType.unknown, .control, .control] + [TokenType](repeating: .byte, count: 256)
+        types += [TokenType](repeating: .normal, count: 4)
+        let tokenizer = try Tokenizer(vocabulary: Vocabulary(model: .sentencePiece, tokens: tokens, tokenTypes: types))
+        let composedID = tokens.firstIndex(of: composed)!
+        #expect(composedID != tokens.lastIndex(of: decomposed)!)
+        let a = tokenizer.encode(composed, addSpecial: false, parseSpecial: false)
+        let b = tokenizer.encode(decomposed, addSpecial: false, parseSpecial: false)
+        #expect(a == [259, 260])
+        #expect(b == [259, 261])  // "e" + U+0301 merge into the decomposed token, not the composed one
+        #expect(a != b)
+        #expect(tokenizer.decode(a) == composed && tokenizer.decode(b).unicodeScalars.elementsEqual(decomposed.unicodeScalars))
+    }
+}

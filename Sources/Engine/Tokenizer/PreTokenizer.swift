@@ -59,6 +59,13 @@ public struct PreTokenizer: Sendable {
                       .classRun(.asciiDigit, minimum: 3, maximum: 3)]),
     ]
 
+    /// The words of `text`, in order; concatenated they give `text` back.
+    public func words(in text: String) -> [String] {
+        let scalars = Array(text.unicodeScalars)
+        let flags = scalars.map(CodepointFlags.of)
+        return split(scalars: scalars, flags: flags).map { String(String.UnicodeScalarView(scalars[$0])) }
+    }
+
     /// Splits `text` into words, returned as ranges of indices into `scalars`.
     func split(scalars: [Unicode.Scalar], flags: [CodepointFlags]) -> [Range<Int>] {
         var pieces: [Range<Int>] = scalars.isEmpty ? [] : [0..<scalars.count]
