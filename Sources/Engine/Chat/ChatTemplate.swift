@@ -1,3 +1,5 @@
+import GGUF
+
 /// A chat format recognised from a model's Jinja chat template (`tokenizer.chat_template`) by
 /// its distinctive markers, the way llama.cpp's `llm_chat_detect_template` does, and rendered
 /// in Swift: the template text is never executed. The renderings reproduce what Jinja produces
@@ -137,5 +139,27 @@ public struct ChatTemplate: Sendable, Equatable {
         }
         guard let end = rest.firstRange(of: "<|im_end|>") else { return nil }
         return JinjaStringLiteral.unescape(rest[..<end.lowerBound])
+    }
+}
+
+extension ChatTemplate {
+    /// The template of a GGUF model (`tokenizer.chat_template`), with the tokenizer's BOS text
+    /// for templates that write `bos_token`.
+    public static func load(from metadata: GGUFMetadata, tokenizer: Tokenizer?) throws -> ChatTemplate {
+        let bosText = tokenizer.flatMap { tokenizer in tokenizer.bosID.map(tokenizer.tokenText) } ?? ""
+        return try detect(metadata.string("tokenizer.chat_template"), bosToken: bosText)
+    }
+
+    /// Whether the rendering already starts with the BOS text, so the prompt should be tokenized
+    /// without adding BOS again (`encode(addSpecial: false, parseSpecial: true)`).
+    public var rendersBOS: Bool { writesBOS && !bosToken.isEmpty }
+
+    /// The text that appending `newMessages` to `history` adds to the prompt, for a chat that
+    /// keeps its earlier tokens in the KV cache (the full rendering minus the earlier one, as
+    /// llama.cpp's chat mode does). The earlier rendering ends without a generation prompt.
+    public func renderAddition(history: [ChatMessage], newMessages: [ChatMessage], addGenerationPrompt: Bool) -> String {
+        let before = render(history, addGenerationPrompt: false)
+        let after = render(history + newMessages, addGenerationPrompt: addGenerationPrompt)
+        return after.hasPrefix(before) ? String(after.dropFirst(before.count)) : after
     }
 }
