@@ -131,4 +131,26 @@ import Engine
         #expect(template.defaultSystemMessage == nil)
         #expect(template.render([.user("x")], addGenerationPrompt: false) == "<|im_start|>user\nx<|im_end|>\n")
     }
+
+    @Test func incrementalTurnsAddOnlyTheNewText() throws {
+        let text = try #require(try TokenizerFixtures.smolLM2.get().chatTemplate)
+        let template = try ChatTemplate.detect(text)
+        let history: [ChatMessage] = [.user("Hi"), .assistant("Hello!")]
+        let addition = template.renderAddition(history: history, newMessages: [.user("Again")], addGenerationPrompt: true)
+        #expect(addition == "<|im_start|>user\nAgain<|im_end|>\n<|im_start|>assistant\n")
+        #expect(template.render(history, addGenerationPrompt: false) + addition
+            == template.render(history + [.user("Again")], addGenerationPrompt: true))
+        // the first turn carries the default system message
+        #expect(template.renderAddition(history: [], newMessages: [.user("Hi")], addGenerationPrompt: false)
+            .hasPrefix("<|im_start|>system\nYou are a helpful AI assistant"))
+    }
+
+    @Test func bosIsRenderedOnlyWhenTheTemplateWritesIt() throws {
+        let llama3 = try ChatTemplate.detect(try Self.fixture("llama3-instruct.jinja"), bosToken: "<|begin_of_text|>")
+        #expect(llama3.rendersBOS)
+        #expect(llama3.render([.user("x")], addGenerationPrompt: false).hasPrefix("<|begin_of_text|><|start_header_id|>user"))
+        let smolText: String = try #require(try TokenizerFixtures.smolLM2.get().chatTemplate)
+        let smol = try ChatTemplate.detect(smolText, bosToken: "<|im_start|>")
+        #expect(!smol.rendersBOS)
+    }
 }
