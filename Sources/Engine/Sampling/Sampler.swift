@@ -34,6 +34,7 @@ public struct Sampler: Sendable {
         if settings.isGreedy { return Self.argmax(working) }
 
         selectTopK()
+        guard !candidates.isEmpty else { return Self.argmax(working) }  // every logit NaN
         let maxLogit = candidates.reduce(-Float.infinity) { max($0, $1.logit) }
         let filters = settings.topP < 1 || settings.minP > 0
         if filters {
