@@ -46,7 +46,7 @@ public enum PinningExpression: Equatable, Sendable, CustomStringConvertible {
 
     /// Parses an expression; the error names the expression and the part that is wrong.
     public static func parse(_ text: String) throws -> PinningExpression {
-        let trimmed = text.trimmingWhitespace()
+        let trimmed = text.strippingWhitespace()
         func fail(_ problem: String) -> PinningError { PinningError(expression: text, problem: problem) }
         switch trimmed.lowercased() {
         case "": throw fail("the expression is empty")
