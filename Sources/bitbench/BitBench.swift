@@ -10,8 +10,9 @@ struct BitBench: ParsableCommand {
         subcommands: [
             // One line per command; each lives in its own file under Sources/bitbench/.
             ModelCommand.self,
-            MeasureCommand.self,
             SysinfoCommand.self,
+            TokenizeCommand.self,
+            MeasureCommand.self,
         ]
     )
 }

@@ -24,7 +24,7 @@ public enum NUMALayout: Hashable, Sendable, Codable, CustomStringConvertible {
 
     /// Parses the text form; the error names the text and what was expected.
     public static func parse(_ text: String) throws -> NUMALayout {
-        let trimmed = text.trimmingWhitespace().lowercased()
+        let trimmed = text.strippingWhitespace().lowercased()
         func fail(_ problem: String) -> NUMALayoutError { NUMALayoutError(layout: text, problem: problem) }
         let name = trimmed.prefix { $0 != ":" }
         let argument = trimmed.contains(":") ? String(trimmed.drop { $0 != ":" }.dropFirst()) : nil

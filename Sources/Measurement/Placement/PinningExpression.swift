@@ -1,7 +1,9 @@
 /// A thread-pinning request as users write it: `compact`, `scatter`, an explicit CPU list
 /// (`0-3,8-11`), or likwid-style domain expressions (`N:0-3`, `S0:0-7@S1:0-7`, `E:N:8:1:2`).
 public enum PinningExpression: Equatable, Sendable, CustomStringConvertible {
-    /// Fill one package (then node) before the next; physical cores before SMT siblings.
+    /// likwid's `N:` order: every physical core, package after package (so node after node),
+    /// then the second hardware threads in the same order. Workers share a core only when
+    /// there are more workers than cores.
     case compact
     /// Spread over NUMA nodes round-robin (alternating packages); physical cores before SMT siblings.
     case scatter
@@ -46,7 +48,7 @@ public enum PinningExpression: Equatable, Sendable, CustomStringConvertible {
 
     /// Parses an expression; the error names the expression and the part that is wrong.
     public static func parse(_ text: String) throws -> PinningExpression {
-        let trimmed = text.trimmingWhitespace()
+        let trimmed = text.strippingWhitespace()
         func fail(_ problem: String) -> PinningError { PinningError(expression: text, problem: problem) }
         switch trimmed.lowercased() {
         case "": throw fail("the expression is empty")

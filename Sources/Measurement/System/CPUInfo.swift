@@ -32,13 +32,13 @@ public struct CPUInfo: Codable, Equatable, Sendable {
     public static func parse(_ text: String) -> CPUInfo {
         var fields: [String: String] = [:]
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            if line.trimmingWhitespace().isEmpty {
+            if line.strippingWhitespace().isEmpty {
                 if !fields.isEmpty && (fields["flags"] != nil || fields["Features"] != nil) { break }
                 continue
             }
             guard let colon = line.firstIndex(of: ":") else { continue }
-            let key = line[..<colon].trimmingWhitespace()
-            if fields[key] == nil { fields[key] = line[line.index(after: colon)...].trimmingWhitespace() }
+            let key = line[..<colon].strippingWhitespace()
+            if fields[key] == nil { fields[key] = line[line.index(after: colon)...].strippingWhitespace() }
         }
         let family: Family = fields["flags"] != nil ? .x86 : (fields["Features"] != nil ? .arm : .other)
         let flagText = fields["flags"] ?? fields["Features"] ?? ""

@@ -5,7 +5,7 @@ public enum CPUList {
 
     /// Parses `0-3,8-11` into ascending, distinct ids. An empty text is the empty set.
     public static func parse(_ text: String) throws -> [Int] {
-        let trimmed = text.trimmingWhitespace()
+        let trimmed = text.strippingWhitespace()
         if trimmed.isEmpty { return [] }
         var ids = Set<Int>()
         for item in trimmed.split(separator: ",", omittingEmptySubsequences: false) {
@@ -14,7 +14,7 @@ public enum CPUList {
                 throw CPUListError(text: text, problem: "'\(item)' is not a number or a range a-b")
             }
             let numbers = try bounds.map { part -> Int in
-                guard let value = Int(part.trimmingWhitespace()), value >= 0 else {
+                guard let value = Int(part.strippingWhitespace()), value >= 0 else {
                     throw CPUListError(text: text, problem: "'\(part)' in '\(item)' is not a non-negative number")
                 }
                 guard value <= maximumID else {
@@ -33,7 +33,7 @@ public enum CPUList {
 
     /// Parses a list that keeps the written order and repeats (`3,1,2`), as pinning lists need.
     public static func parseOrdered(_ text: String) throws -> [Int] {
-        let trimmed = text.trimmingWhitespace()
+        let trimmed = text.strippingWhitespace()
         guard !trimmed.isEmpty else { throw CPUListError(text: text, problem: "the list is empty") }
         var ids: [Int] = []
         for item in trimmed.split(separator: ",", omittingEmptySubsequences: false) {

@@ -8,7 +8,7 @@ public enum MeminfoParser {
         var fields: [String: Int] = [:]
         for line in text.split(separator: "\n") {
             guard let colon = line.firstIndex(of: ":") else { continue }
-            var key = line[..<colon].trimmingWhitespace()
+            var key = line[..<colon].strippingWhitespace()
             if key.hasPrefix("Node "), let space = key.dropFirst(5).firstIndex(of: " ") {
                 key = String(key[key.index(after: space)...])
             }

@@ -48,7 +48,7 @@ public struct SysfsReader: Sendable {
 
     /// The file's text without surrounding whitespace (sysfs values end in a newline).
     public func string(_ relative: String) throws -> String {
-        try contents(relative).trimmingWhitespace()
+        try contents(relative).strippingWhitespace()
     }
 
     /// The file's text, or nil when the file does not exist.
@@ -131,8 +131,9 @@ public struct SysfsValueError: Error, Equatable, CustomStringConvertible, Sendab
 }
 
 extension StringProtocol {
-    /// The text without leading and trailing spaces, tabs and newlines.
-    func trimmingWhitespace() -> String {
+    /// The text without leading and trailing spaces, tabs and newlines. (Named apart from the
+    /// probes' `trimmingWhitespace` so the two branches merge; one can replace the other.)
+    func strippingWhitespace() -> String {
         let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" }
         guard let first = firstIndex(where: { !isSpace($0) }) else { return "" }
         let last = lastIndex(where: { !isSpace($0) })!

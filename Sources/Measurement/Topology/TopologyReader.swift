@@ -190,7 +190,7 @@ public struct TopologyReader: Sendable {
 /// Cache sizes as sysfs writes them (`48K`, `2048K`, `32M`).
 enum CacheSize {
     static func parse(_ text: String) -> Int? {
-        let trimmed = text.trimmingWhitespace()
+        let trimmed = text.strippingWhitespace()
         guard let last = trimmed.last else { return nil }
         let units: [Character: Int] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30]
         if let unit = units[last] {

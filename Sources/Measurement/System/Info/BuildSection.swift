@@ -98,9 +98,9 @@ public struct BuildSection: SystemInfoSection {
         let errors = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw GitFailure(description: "exit \(process.terminationStatus): \(String(decoding: errors, as: UTF8.self).trimmingWhitespace())")
+            throw GitFailure(description: "exit \(process.terminationStatus): \(String(decoding: errors, as: UTF8.self).strippingWhitespace())")
         }
-        return String(decoding: data, as: UTF8.self).trimmingWhitespace()
+        return String(decoding: data, as: UTF8.self).strippingWhitespace()
     }
 
     public var warnings: [String] {
