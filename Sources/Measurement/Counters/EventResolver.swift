@@ -41,7 +41,7 @@ public struct EventResolver: Sendable {
             }
         }
         items.append(current)
-        let trimmed = items.map { $0.trimmingWhitespace() }
+        let trimmed = items.map { $0.strippingWhitespace() }
         if insideSlashes {
             throw CounterConfigurationError("counter list '\(text)': a pmu/…/ string is not closed with '/'")
         }
@@ -147,7 +147,7 @@ public struct EventResolver: Sendable {
             return .unsupported(errno: error.errno, reason: "cannot read PMU '\(pmuName)': \(error)")
         }
         let config = try pmu.encode(terms: terms)
-        let alias = pmu.events[terms.trimmingWhitespace()]
+        let alias = pmu.events[terms.strippingWhitespace()]
         var encoding = PerfEventEncoding(
             type: pmu.type, config: config.config, config1: config.config1, config2: config.config2,
             source: .sysfsFormat, detail: "\(pmuName)/\(terms)/ type=\(pmu.type) config=0x\(String(config.config, radix: 16))",

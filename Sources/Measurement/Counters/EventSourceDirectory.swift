@@ -85,7 +85,7 @@ public struct KernelPMU: Sendable {
     public func encode(terms text: String) throws -> (config: UInt64, config1: UInt64, config2: UInt64) {
         var fields: [UInt64] = [0, 0, 0]
         for raw in text.split(separator: ",") {
-            let item = raw.trimmingWhitespace()
+            let item = raw.strippingWhitespace()
             if item.isEmpty { continue }
             let pair = item.split(separator: "=", maxSplits: 1).map(String.init)
             let term = pair[0]
@@ -115,7 +115,7 @@ public struct KernelPMU: Sendable {
 
     /// Parses `0x1f` or `31`.
     static func parseNumber(_ text: String) -> UInt64? {
-        let t = text.trimmingWhitespace().lowercased()
+        let t = text.strippingWhitespace().lowercased()
         if t.hasPrefix("0x") { return UInt64(t.dropFirst(2), radix: 16) }
         return UInt64(t)
     }

@@ -11,7 +11,7 @@ public struct PMUFormatField: Sendable, Equatable {
 
     /// Parses `config:0-7`, `config1:0-31`, `config:21` or `config:0-7,32-35`.
     public init(parsing text: String) throws {
-        let trimmed = text.trimmingWhitespace()
+        let trimmed = text.strippingWhitespace()
         let parts = trimmed.split(separator: ":", maxSplits: 1).map(String.init)
         guard parts.count == 2 else { throw CounterConfigurationError("format '\(trimmed)': expected field:bits") }
         switch parts[0] {

@@ -9,10 +9,10 @@ struct CPUIdentity: Equatable {
         let text = try files.readText(path)
         var fields: [String: String] = [:]
         for line in text.split(separator: "\n") {
-            if line.trimmingWhitespace().isEmpty { break }
+            if line.strippingWhitespace().isEmpty { break }
             let parts = line.split(separator: ":", maxSplits: 1)
             guard parts.count == 2 else { continue }
-            fields[parts[0].trimmingWhitespace()] = parts[1].trimmingWhitespace()
+            fields[parts[0].strippingWhitespace()] = parts[1].strippingWhitespace()
         }
         guard let vendor = fields["vendor_id"], let family = fields["cpu family"].flatMap({ Int($0) }),
               let model = fields["model"].flatMap({ Int($0) }) else {

@@ -12,7 +12,7 @@ public protocol FileAccess: Sendable {
 extension FileAccess {
     /// The file's text with surrounding whitespace removed.
     public func readTrimmed(_ path: String) throws -> String {
-        try readText(path).trimmingWhitespace()
+        try readText(path).strippingWhitespace()
     }
 }
 
