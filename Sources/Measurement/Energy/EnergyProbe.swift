@@ -143,7 +143,7 @@ public final class EnergyProbe: Probe {
             if counts == 0 {
                 let shown = (seconds * 1000).rounded() / 1000
                 if seconds < 0.002 {
-                    return (domain, .unknown("no RAPL update during the \(shown) s phase (RAPL updates about every 1 ms)"))
+                    return (domain, .unknown("the counter did not advance during the \(shown) s phase, shorter than RAPL's update interval (about 1 ms)"))
                 }
                 return (domain, .unknown("the counter did not advance during the \(shown) s phase: it reads a constant, so the RAPL interface is exposed but not fed (as in VMs without energy passthrough)"))
             }
