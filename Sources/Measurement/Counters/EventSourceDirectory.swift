@@ -19,6 +19,12 @@ public struct EventSourceDirectory: Sendable {
         (try? files.directoryEntries(root)) ?? []
     }
 
+    /// True for a core PMU, the one hardware events (cycles, instructions) count on: x86 `cpu`,
+    /// hybrid `cpu_core`/`cpu_atom`, ARM `armv8_*`/`armv9_*` (tools/perf pmu code).
+    public static func isCorePMU(_ name: String) -> Bool {
+        ["cpu", "cpu_core", "cpu_atom"].contains(name) || name.hasPrefix("armv8") || name.hasPrefix("armv9")
+    }
+
     /// The PMU directory path.
     public func path(ofPMU name: String) -> String { root + "/" + name }
 

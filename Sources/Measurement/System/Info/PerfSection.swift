@@ -29,11 +29,6 @@ public struct PerfSection: SystemInfoSection {
     /// Whether the software PMU (task-clock, page-faults, context-switches) is exposed.
     public var softwareEvents: Availability
 
-    // Core PMU names: x86 `cpu`, hybrid `cpu_core`/`cpu_atom`, ARM `armv8_*`/`armv9_*` (tools/perf pmu code).
-    static func isCorePMU(_ name: String) -> Bool {
-        ["cpu", "cpu_core", "cpu_atom"].contains(name) || name.hasPrefix("armv8") || name.hasPrefix("armv9")
-    }
-
     public static func collect(_ context: SystemInfoContext) -> PerfSection {
         let sysfs = context.paths.sysfsReader
         let dir = "bus/event_source/devices"
@@ -46,7 +41,7 @@ public struct PerfSection: SystemInfoSection {
         switch pmus {
         case .known(let list):
             let names = list.map(\.name)
-            if let core = names.first(where: isCorePMU) {
+            if let core = names.first(where: EventSourceDirectory.isCorePMU) {
                 if let level = paranoid.value, level >= 3, !privileged {
                     hardware = .unavailable("core PMU '\(core)' exists, but perf_event_paranoid = \(level) forbids unprivileged perf_event_open (set it to 2 or lower, or grant CAP_PERFMON)")
                 } else {
