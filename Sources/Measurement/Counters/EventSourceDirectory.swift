@@ -29,12 +29,13 @@ public struct EventSourceDirectory: Sendable {
     public func path(ofPMU name: String) -> String { root + "/" + name }
 
     /// Reads a PMU's type, formats, event aliases and cpumask. Throws `SystemError`
-    /// (ENOENT when the kernel has no such PMU) or `CounterConfigurationError` for bad files.
+    /// (ENOENT when the kernel has no such PMU), `SysfsValueError` for a type or cpumask the kernel
+    /// would not write, or `CounterConfigurationError` for a format it cannot parse.
     public func pmu(_ name: String) throws -> KernelPMU {
         let dir = path(ofPMU: name)
         let typeText = try files.readTrimmed(dir + "/type")
         guard let type = UInt32(typeText) else {
-            throw CounterConfigurationError("\(dir)/type: expected a decimal PMU type, found \(typeText.quotedForMessage)")
+            throw SysfsValueError(path: dir + "/type", text: typeText, expected: "a decimal PMU type")
         }
         var formats: [String: PMUFormatField] = [:]
         for term in (try? files.directoryEntries(dir + "/format")) ?? [] {
@@ -54,8 +55,8 @@ public struct EventSourceDirectory: Sendable {
             let text = try files.readTrimmed(dir + "/cpumask")
             do {
                 cpus = try CPUList.parse(text)
-            } catch {
-                throw CounterConfigurationError("\(dir)/cpumask: expected a CPU list, found \(text.quotedForMessage) (\(error))")
+            } catch let error as CPUListError {
+                throw SysfsValueError(path: dir + "/cpumask", text: text, expected: "a CPU list (\(error.problem))")
             }
         }
         return KernelPMU(name: name, type: type, formats: formats, events: events, cpumask: cpus)

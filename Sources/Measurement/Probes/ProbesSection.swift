@@ -41,10 +41,10 @@ public struct ProbesSection: SystemInfoSection {
         } else {
             probes.append(Probe(name: "wall-clock", status: .unavailable("clock_getres(CLOCK_MONOTONIC) failed")))
         }
-        let eventSource = EventSourceDirectory(root: context.paths.sysfs + "/bus/event_source/devices")
+        let eventSource = context.paths.eventSource
         probes.append(contentsOf: counterProbes(context, eventSource: eventSource))
         probes.append(libpfmProbe(eventSource: eventSource))
-        probes.append(contentsOf: energyProbes(context, eventSource: eventSource))
+        probes.append(contentsOf: energyProbes(context))
         probes.append(Probe(name: "energy-model", status: .available(
             "\(EnergyModel.label); constants built in (data/energy-model.json, replaceable with --energy-constants); its static term needs a stated TDP (--tdp), and the operations and DRAM terms need the phase's work counts")))
         return ProbesSection(probes: probes)
@@ -99,13 +99,8 @@ public struct ProbesSection: SystemInfoSection {
 
     /// Each RAPL method, as the energy sources detect it (opened and sampled over 100 ms on
     /// the live machine); the only place sysinfo reports RAPL.
-    static func energyProbes(_ context: SystemInfoContext, eventSource: EventSourceDirectory) -> [Probe] {
-        let env = EnergyEnvironment(eventSourceRoot: eventSource.root,
-                                    powercapRoot: context.paths.sysfs + "/class/powercap",
-                                    msrDirectory: context.paths.dev + "/cpu",
-                                    cpuSysfsRoot: context.paths.sysfs + "/devices/system/cpu",
-                                    cpuinfoPath: context.paths.procfs + "/cpuinfo")
-        return RAPLMethodStatus.survey(env, live: context.isLive).map {
+    static func energyProbes(_ context: SystemInfoContext) -> [Probe] {
+        RAPLMethodStatus.survey(context.paths.energyEnvironment, live: context.isLive).map {
             Probe(name: $0.method.rawValue, status: $0.availability, domains: $0.domains)
         }
     }

@@ -30,10 +30,9 @@ public struct PerfSection: SystemInfoSection {
     public var softwareEvents: Availability
 
     public static func collect(_ context: SystemInfoContext) -> PerfSection {
-        let sysfs = context.paths.sysfsReader
-        let dir = "bus/event_source/devices"
+        let devices = SysfsReader(root: context.paths.eventSource.root)
         let pmus = Known<[PMU]>.reading {
-            try sysfs.entries(dir).map { PMU(name: $0, type: try? sysfs.integer("\(dir)/\($0)/type")) }
+            try devices.entries("").map { PMU(name: $0, type: try? devices.integer("\($0)/type")) }
         }
         let paranoid = Known<Int>.reading { try context.paths.procfsReader.integer("sys/kernel/perf_event_paranoid") }
         let privileged = geteuid() == 0
@@ -48,9 +47,9 @@ public struct PerfSection: SystemInfoSection {
                     hardware = .available("core PMU '\(core)'")
                 }
             } else {
-                hardware = .unavailable("the kernel exposes no core PMU in \(sysfs.path(dir)) (found: \(names.joined(separator: ", "))); the CPU or hypervisor provides no hardware counters")
+                hardware = .unavailable("the kernel exposes no core PMU in \(devices.root) (found: \(names.joined(separator: ", "))); the CPU or hypervisor provides no hardware counters")
             }
-            software = names.contains("software") ? .available(nil) : .unavailable("no 'software' PMU in \(sysfs.path(dir))")
+            software = names.contains("software") ? .available(nil) : .unavailable("no 'software' PMU in \(devices.root)")
         case .unknown(let reason):
             hardware = .unavailable(reason)
             software = .unavailable(reason)
