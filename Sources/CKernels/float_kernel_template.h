@@ -31,7 +31,7 @@ BB_AVX2 void BB_NAME(BB_FMT, _gemv_avx2)(const bb_matmul_args *a, size_t row_beg
         // 64 weights per step: one prefetch per 64-byte line of weights, about 1 KiB ahead.
         for (; i + 64 <= k; i += 64) {
             for (size_t line = 0; line < 64 * sizeof(BB_WT); line += 64)
-                _mm_prefetch((const char *)(w + i) + BB_PREFETCH_BYTES + line, _MM_HINT_T0);
+                BB_PREFETCH((const char *)(w + i) + BB_PREFETCH_BYTES + line);
             s0 = _mm256_fmadd_ps(BB_LOAD8(w + i), _mm256_loadu_ps(x + i), s0);
             s1 = _mm256_fmadd_ps(BB_LOAD8(w + i + 8), _mm256_loadu_ps(x + i + 8), s1);
             s2 = _mm256_fmadd_ps(BB_LOAD8(w + i + 16), _mm256_loadu_ps(x + i + 16), s2);

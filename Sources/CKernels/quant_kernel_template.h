@@ -28,8 +28,8 @@ BB_AVX2 void BB_NAME(BB_FMT, _gemv_avx2)(const bb_matmul_args *a, size_t row_beg
         float extra = 0;
         size_t i = 0;
         for (; i + 2 <= blocks; i += 2) {
-            _mm_prefetch((const char *)(w + i) + BB_PREFETCH_BYTES, _MM_HINT_T0);
-            _mm_prefetch((const char *)(w + i) + BB_PREFETCH_BYTES + 64, _MM_HINT_T0);
+            BB_PREFETCH((const char *)(w + i) + BB_PREFETCH_BYTES);
+            BB_PREFETCH((const char *)(w + i) + BB_PREFETCH_BYTES + 64);
             __m256i d0 = BB_DOT(BB_DECODE(w + i), x + i);
             __m256i d1 = BB_DOT(BB_DECODE(w + i + 1), x + i + 1);
             float s0 = bb_half_to_float_f16c(w[i].d) * bb_half_to_float_f16c(x[i].d);
