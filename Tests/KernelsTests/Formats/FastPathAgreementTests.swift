@@ -14,15 +14,21 @@ struct FastPathAgreementTests {
 
     /// Candidate (rows, columns) shapes; each format keeps those its `checkShape` accepts.
     /// Row counts include 1 and counts not divisible by 3; lengths include odd ones with tails.
+    /// A tiled format that takes none of them (TL1/TL2 only know bitnet.cpp's preset shapes) is
+    /// tested on the smallest preset shape it accepts.
     static func shapes(for format: any WeightFormat) -> [(Int, Int)] {
         let block = format.blockSize
         var lengths = [block, 3 * block, 8 * block, 33 * block].filter { $0 <= 2048 }
         if block == 1 { lengths += [7, 67, 1000, 2050] }  // 2050 spans two GEMM k-slices plus a tail
         let rowCounts = [1, 5, 37]
-        var shapes = rowCounts.flatMap { r in lengths.map { (r, $0) } }
-        // Shapes a tiled format may need (bitnet.cpp presets exist for 768-wide matrices).
-        shapes += [(256, 768), (128, 256), (64, 512)]
-        return shapes.filter { (try? format.checkShape(rows: $0.0, columns: $0.1, parameters: .none)) != nil }
+        let small = (rowCounts.flatMap { r in lengths.map { (r, $0) } } + [(64, 512)]).filter { fits(format, $0) }
+        if !small.isEmpty { return small }
+        let presets = [(768, 768), (1536, 1536), (1024, 4096)]
+        return presets.first { fits(format, $0) }.map { [$0] } ?? []
+    }
+
+    static func fits(_ format: any WeightFormat, _ shape: (Int, Int)) -> Bool {
+        (try? format.checkShape(rows: shape.0, columns: shape.1, parameters: .none)) != nil
     }
 
     @Test("GEMV and GEMM match the reference on random shapes, batches 1/3/8, threads 1/3",
