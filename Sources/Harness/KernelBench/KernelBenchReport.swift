@@ -66,7 +66,11 @@ public enum KernelBenchReport {
         out += ". Read bandwidth over the whole probe buffer: "
         out += context.bandwidthGBps.keys.sorted().map { "\($0) thread(s) \(number(context.bandwidthGBps[$0], 2)) GB/s" }.joined(separator: ", ")
         out += ". Per-case read BW is measured alongside that case. x F16 = F16 median / this median;"
-        out += " x scalar = scalar-path median / this median (same workers, \(context.scalarRepetitions) reps unless noted).\n"
+        if context.scalarRepetitions > 0 {
+            out += " x scalar = scalar-path median / this median (same workers, \(context.scalarRepetitions) reps unless noted).\n"
+        } else {
+            out += " The scalar reference was not measured (--scalar-reps 0).\n"
+        }
         if !notes.isEmpty { out += "\nNotes:\n" + notes.joined(separator: "\n") + "\n" }
         return out
     }
