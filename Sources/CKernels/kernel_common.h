@@ -101,6 +101,11 @@ BB_AVX2_INLINE __m256i bb_dot_i8(__m256i w, __m256i a) {
     __m256i signed_a = _mm256_sign_epi8(a, w);
     return _mm256_madd_epi16(_mm256_maddubs_epi16(absw, signed_a), ones);
 }
+
+// bb_dot_i8 with |w| computed beforehand (reused across tokens).
+BB_AVX2_INLINE __m256i bb_dot_i8_prepared(__m256i w, __m256i absw, __m256i a) {
+    return _mm256_madd_epi16(_mm256_maddubs_epi16(absw, _mm256_sign_epi8(a, w)), _mm256_set1_epi16(1));
+}
 #endif
 
 #endif
