@@ -64,6 +64,25 @@ struct FastPathAgreementTests {
         }
     }
 
+    @Test("a batch of 67 tokens (past the kernels' token tiles and chunks) matches the reference",
+          arguments: WeightFormats.all.map(\.id))
+    func largeBatchMatchesReference(id: WeightFormatID) throws {
+        let format = WeightFormats.format(id)
+        let shapes = Self.shapes(for: format)
+        let (rows, columns) = try #require(shapes.first { $0.1 >= 256 && $0.0 > 1 } ?? shapes.last)
+        let matrix = try TestMatrix(format: format, rows: rows, columns: columns, seed: 67)
+        var generator = SplitMix64(seed: 68)
+        let x = generator.floats(67 * columns)
+        let reference = try matrix.reference(x, batch: 67)
+        let magnitude = matrix.magnitude(x, batch: 67)
+        for path in fastPaths {
+            let (output, intact) = try matrix.prepared(x, batch: 67, path: path, pool: WorkerPool(threadCount: 2, pinning: .none))
+            #expect(intact)
+            let worst = zip(zip(output, reference), magnitude).map { abs($0.0 - $0.1) / max($1, 1e-30) }.max() ?? 0
+            #expect(worst <= Self.relativeTolerance, "\(id.rawValue) \(path.rawValue) m=\(rows) k=\(columns): \(worst)")
+        }
+    }
+
     @Test("the scalar path split across workers equals the single-threaded reference exactly",
           arguments: WeightFormats.all.map(\.id))
     func scalarPathIsTheReference(id: WeightFormatID) throws {
