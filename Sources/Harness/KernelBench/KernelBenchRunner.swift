@@ -173,7 +173,9 @@ public final class KernelBenchRunner {
                 } else {
                     let reps = min(config.scalarRepetitions, config.repetitions, work > 1e9 ? 1 : .max)
                     scalarTime = SampleStatistics((0..<reps).map { _ in runOnce(scalar) })
-                    if reps < config.scalarRepetitions { caseNote = join(caseNote, "scalar reference: \(reps) rep (large work)") }
+                    if reps < min(config.scalarRepetitions, config.repetitions) {
+                        caseNote = join(caseNote, "scalar reference: 1 rep (large work)")
+                    }
                 }
                 records.append(KernelBenchRecord(
                     format: format.id, m: shape.rows, k: shape.columns, batch: batch, threads: threads,
