@@ -13,6 +13,7 @@ struct BitBench: ParsableCommand {
             SysinfoCommand.self,
             TokenizeCommand.self,
             MeasureCommand.self,
+            KernelsCommand.self,
         ]
     )
 }
