@@ -13,3 +13,4 @@ typedef struct {
 void bb_detect_cpu_features(bb_cpu_features *out);
 
 #endif
+#include "ternary_kernels.h"
