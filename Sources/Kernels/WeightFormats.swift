@@ -12,5 +12,7 @@ public enum WeightFormats {
     }
 
     // Entries are added as formats land; the ids in WeightFormatID are the complete list.
-    private static let registered: [any WeightFormat] = []
+    private static let registered: [any WeightFormat] = [
+        I2SFormat(), TL1Format(), TL2Format(), TQ1_0Format(), TQ2_0Format(),
+    ]
 }

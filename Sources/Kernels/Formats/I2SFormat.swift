@@ -2,6 +2,10 @@ import GGUF
 
 /// bitnet.cpp's I2_S (type 36), x86 layout: 2-bit codes `w + 1` in 128-weight blocks of 32 bytes,
 /// then one f32 scale in a 32-byte trailer (FORMATS.md 2.1). Activations: int8 per token.
+///
+/// We write the 28 bytes after the scale as zeros. llama-quantize leaves whatever its work buffer
+/// held there (in the bitnet-tiny fixture: the previous tensor's codes at the same offsets); no
+/// reader looks at them.
 public struct I2SFormat: TernaryWeightFormat {
     /// Weights per block: byte j of a block holds elements j, j+32, j+64, j+96 at shifts 6, 4, 2, 0
     /// (bitnet.cpp quantize_i2_s).
