@@ -60,7 +60,7 @@ BB_AVX2_INLINE void i2s_row_tokens(const uint8_t *row, const int8_t *q, int64_t 
         for (int t = 0; t < nt; t++) acc16[t] = _mm256_setzero_si256();
         for (int64_t blk = b0; blk < b1; blk++) {
             const __m256i v = _mm256_loadu_si256((const __m256i *)(row + 32 * blk));
-            if (prefetch) _mm_prefetch((const char *)(row + 32 * blk + 1024), _MM_HINT_T0);
+            if (prefetch && !(blk & 1)) _mm_prefetch((const char *)(row + 32 * blk + BB_PREFETCH_AHEAD), _MM_HINT_T0);
             const __m256i c0 = _mm256_and_si256(_mm256_srli_epi16(v, 6), mask);
             const __m256i c1 = _mm256_and_si256(_mm256_srli_epi16(v, 4), mask);
             const __m256i c2 = _mm256_and_si256(_mm256_srli_epi16(v, 2), mask);
@@ -111,7 +111,7 @@ BB_AVX2 void bb_ternary_i2s_avx2(const uint8_t *w, int64_t k, int64_t row0, int6
         const int64_t c1 = c0 + chunk < row1 ? c0 + chunk : row1;
         for (int64_t t0 = 0; t0 < batch; t0 += tokens) {
             const int64_t nt = batch - t0 < tokens ? batch - t0 : tokens;
-            // Prefetching ~1 KiB ahead pays when a single token streams the weights from DRAM.
+            // Prefetching (BB_PREFETCH_AHEAD) pays when a single token streams the weights from DRAM.
             rows_for[nt](w, k, c0, c1, q + t0 * q_stride, q_stride, batch == 1, acc);
             for (int64_t m = c0; m < c1; m++) {
                 for (int64_t t = 0; t < nt; t++) {

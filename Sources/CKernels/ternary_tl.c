@@ -108,9 +108,9 @@ BB_AVX2_INLINE void tl_group_tokens(const uint8_t *gp, int64_t chunks, int64_t p
         for (int64_t c = c0; c < c1; c++) {
             const uint8_t *chunk = gp + c * BB_TL_CHUNK_BYTES;
             if (prefetch) {
-                _mm_prefetch((const char *)(chunk + 1024), _MM_HINT_T0);
-                _mm_prefetch((const char *)(chunk + 1024 + 64), _MM_HINT_T0);
-                _mm_prefetch((const char *)(chunk + 1024 + 128), _MM_HINT_T0);
+                _mm_prefetch((const char *)(chunk + BB_PREFETCH_AHEAD), _MM_HINT_T0);
+                _mm_prefetch((const char *)(chunk + BB_PREFETCH_AHEAD + 64), _MM_HINT_T0);
+                _mm_prefetch((const char *)(chunk + BB_PREFETCH_AHEAD + 128), _MM_HINT_T0);
             }
             const __m256i signs = _mm256_loadu_si256((const __m256i *)(chunk + 128));
             for (int p = 0; p < 4; p++) {
@@ -135,7 +135,7 @@ BB_AVX2_INLINE void tl_group_tokens(const uint8_t *gp, int64_t chunks, int64_t p
         const int64_t v1 = v0 + 32 < pair_vectors ? v0 + 32 : pair_vectors;
         for (int64_t v = v0; v < v1; v++) {
             const __m256i a = _mm256_loadu_si256((const __m256i *)(tail + 32 * v));
-            if (prefetch) _mm_prefetch((const char *)(tail + 32 * v + 1024), _MM_HINT_T0);
+            if (prefetch && !(v & 1)) _mm_prefetch((const char *)(tail + 32 * v + BB_PREFETCH_AHEAD), _MM_HINT_T0);
             tl_lookup(_mm256_and_si256(_mm256_srli_epi16(a, 4), m0f), tab, pair_offset + 32 * (2 * v), nt, acc16, none, 0);
             tl_lookup(_mm256_and_si256(a, m0f), tab, pair_offset + 32 * (2 * v + 1), nt, acc16, none, 0);
         }

@@ -171,7 +171,7 @@ BB_AVX2_INLINE void tq_row_tokens(int tq1, const uint8_t *row, int64_t nb, const
         uint16_t dw_bits[8] = {0, 0, 0, 0, 0, 0, 0, 0};
         for (int i = 0; i < n; i++) {
             const uint8_t *block = row + (g0 + i) * bytes;
-            if (prefetch) _mm_prefetch((const char *)(block + 1024), _MM_HINT_T0);
+            if (prefetch) _mm_prefetch((const char *)(block + BB_PREFETCH_AHEAD), _MM_HINT_T0);
             __m256i c[8];
             if (tq1) tq1_decode(block, c); else tq2_decode(block, c);
             dw_bits[i] = bb_load_u16(block + bytes - 2);
