@@ -22,7 +22,7 @@ import Testing
         for name in names {
             let f32 = try #require(source.tensors[name])
             let stored = try #require(file.tensors[name], "\(fileName) has no \(name)")
-            #expect(stored.type == format.ggmlType.rawValue, "\(name) type")
+            #expect(stored.type == format.ggmlType, "\(name) type")
             #expect(stored.shape == f32.shape)
             let columns = f32.shape[0], rows = f32.shape[1]
             let weights: [Float] = f32.bytes.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
