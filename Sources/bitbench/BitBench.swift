@@ -12,6 +12,8 @@ struct BitBench: ParsableCommand {
             ModelCommand.self,
             SysinfoCommand.self,
             KernelsCommand.self,
+            TokenizeCommand.self,
+            MeasureCommand.self,
         ]
     )
 }

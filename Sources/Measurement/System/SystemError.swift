@@ -43,5 +43,8 @@ public struct SystemError: Error, Equatable, CustomStringConvertible, Sendable {
         ENOMEM: "ENOMEM", EACCES: "EACCES", EFAULT: "EFAULT", EBUSY: "EBUSY", ENODEV: "ENODEV",
         ENOTDIR: "ENOTDIR", EISDIR: "EISDIR", EINVAL: "EINVAL", ENOSPC: "ENOSPC", ERANGE: "ERANGE",
         ENOSYS: "ENOSYS", EOPNOTSUPP: "EOPNOTSUPP", ESRCH: "ESRCH", E2BIG: "E2BIG",
+        // perf_event_open, execve and file-limit errors (probes).
+        EINTR: "EINTR", ENOEXEC: "ENOEXEC", EAGAIN: "EAGAIN", EMFILE: "EMFILE", ENFILE: "ENFILE",
+        EFBIG: "EFBIG", EOVERFLOW: "EOVERFLOW",
     ]
 }

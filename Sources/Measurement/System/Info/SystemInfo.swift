@@ -13,6 +13,7 @@ public struct SystemInfo: Codable, Sendable {
         MemorySection.self,
         PerfSection.self,
         RAPLSection.self,
+        ProbesSection.self,
         FrequencySection.self,
         KernelSection.self,
         BuildSection.self,
