@@ -87,6 +87,9 @@ public enum KernelBenchReport {
         } else {
             out += " The scalar reference was not measured (--scalar-reps 0).\n"
         }
+        if let before = context.loadBefore, let after = context.loadAfter {
+            out += String(format: "1-minute load average: %.2f before, %.2f after the run.\n", before, after)
+        }
         if !notes.isEmpty { out += "\nNotes:\n" + notes.joined(separator: "\n") + "\n" }
         return out
     }

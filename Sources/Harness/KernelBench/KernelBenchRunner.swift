@@ -17,6 +17,9 @@ public final class KernelBenchRunner {
         public var bandwidthGBps: [Int: Double]
         /// Repetitions of the scalar reference per case (fewer where noted).
         public var scalarRepetitions: Int
+        /// The machine's 1-minute load average before and after the run (nil where unreadable).
+        public var loadBefore: Double?
+        public var loadAfter: Double?
     }
 
     private let configuration: KernelBenchConfiguration
@@ -34,6 +37,10 @@ public final class KernelBenchRunner {
         let config = configuration
         try config.validate()
         let path = try KernelPath.resolve(config.path)
+        let loadBefore = MachineLoad.oneMinute()
+        if let loadBefore, loadBefore > 1.5 {
+            log(String(format: "warning: the 1-minute load average is %.1f; other processes will disturb the timings", loadBefore))
+        }
         var formats = config.formats
         if !formats.contains(.f16) {
             formats.insert(.f16, at: 0)
@@ -87,7 +94,8 @@ public final class KernelBenchRunner {
         }
         fillRatiosToF16(&records)
         let context = Context(path: path, lastLevelCache: llc, coldPoolBytes: poolBytes, bandwidthGBps: bandwidth,
-                              scalarRepetitions: min(config.scalarRepetitions, config.repetitions))
+                              scalarRepetitions: min(config.scalarRepetitions, config.repetitions),
+                              loadBefore: loadBefore, loadAfter: MachineLoad.oneMinute())
         return (records, context)
     }
 
