@@ -156,12 +156,21 @@ BB_AVX2_INLINE void tq_row_tokens(int tq1, const uint8_t *row, int64_t nb, const
             for (int i = n; i < 8; i++) part[t][i] = _mm256_setzero_si256();
         const __m256 dw = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)dw_bits));
         for (int t = 0; t < nt; t++) {
-            float da_lanes[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-            int32_t sum_lanes[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-            memcpy(da_lanes, scales + t * nb + g0, (size_t)n * sizeof(float));
-            memcpy(sum_lanes, sums + t * nb + g0, (size_t)n * sizeof(int32_t));
-            const __m256i dot = _mm256_sub_epi32(hsum8_epi32(part[t]), _mm256_loadu_si256((const __m256i *)sum_lanes));
-            const __m256 d = _mm256_mul_ps(dw, _mm256_loadu_ps(da_lanes));
+            __m256 da;
+            __m256i bsum;
+            if (n == 8) {
+                da = _mm256_loadu_ps(scales + t * nb + g0);
+                bsum = _mm256_loadu_si256((const __m256i *)(sums + t * nb + g0));
+            } else {
+                float da_lanes[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+                int32_t sum_lanes[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+                memcpy(da_lanes, scales + t * nb + g0, (size_t)n * sizeof(float));
+                memcpy(sum_lanes, sums + t * nb + g0, (size_t)n * sizeof(int32_t));
+                da = _mm256_loadu_ps(da_lanes);
+                bsum = _mm256_loadu_si256((const __m256i *)sum_lanes);
+            }
+            const __m256i dot = _mm256_sub_epi32(hsum8_epi32(part[t]), bsum);
+            const __m256 d = _mm256_mul_ps(dw, da);
             float p[8];
             _mm256_storeu_ps(p, _mm256_mul_ps(_mm256_cvtepi32_ps(dot), d));
             for (int i = 0; i < n; i++) sum[t] += p[i];
