@@ -63,4 +63,51 @@ static inline void bb_cpu_relax(void) {
 #endif
 }
 
+// ---------------------------------------------------------------------------------------------
+// Matrix kernels. One argument block per product; every kernel computes rows [row_begin, row_end)
+// of y[b*y_stride + m] = sum_k W[m][k] * x[b][k] for b in 0..<batch, so workers split rows.
+
+/// Arguments shared by every matrix kernel.
+typedef struct {
+    const void *weights;   ///< row 0 of the weight blob
+    size_t row_bytes;      ///< bytes per weight row
+    size_t k;              ///< row length (input features)
+    const void *act;       ///< token 0 of the encoded activations
+    size_t act_stride;     ///< bytes between tokens in act
+    size_t batch;          ///< tokens
+    float *y;              ///< output, token-major
+    size_t y_stride;       ///< floats between tokens in y (normally M)
+} bb_matmul_args;
+
+/// A kernel over a row range.
+typedef void (*bb_matmul_kernel)(const bb_matmul_args *args, size_t row_begin, size_t row_end);
+
+// GEMV (batch 1) and GEMM (any batch) per format and path. "avx2" needs AVX2+FMA+F16C at run
+// time (on other architectures it forwards to "portable"); "portable" is plain C.
+#define BB_DECLARE_KERNELS(fmt) \
+    void bb_##fmt##_gemv_avx2(const bb_matmul_args *a, size_t row_begin, size_t row_end); \
+    void bb_##fmt##_gemm_avx2(const bb_matmul_args *a, size_t row_begin, size_t row_end); \
+    void bb_##fmt##_gemv_portable(const bb_matmul_args *a, size_t row_begin, size_t row_end); \
+    void bb_##fmt##_gemm_portable(const bb_matmul_args *a, size_t row_begin, size_t row_end);
+BB_DECLARE_KERNELS(f32)
+BB_DECLARE_KERNELS(f16)
+BB_DECLARE_KERNELS(q8_0)
+BB_DECLARE_KERNELS(q4_0)
+BB_DECLARE_KERNELS(q4_1)
+
+// Activation encoders, one token (row of k floats) per call.
+/// Rounds each float to the nearest half (RNE) and stores it back as a float.
+void bb_round_to_half_avx2(const float *x, size_t n, float *out);
+void bb_round_to_half_portable(const float *x, size_t n, float *out);
+/// llama.cpp's quantize_row_q8_0_ref: blocks of 32, d = amax/127 (fp16), qs = roundf(x/d); k % 32 == 0.
+void bb_quantize_q8_0_avx2(const float *x, size_t k, void *out);
+void bb_quantize_q8_0_portable(const float *x, size_t k, void *out);
+/// llama.cpp's quantize_row_q8_1_ref: as Q8_0 plus s = fp16(d * sum qs).
+void bb_quantize_q8_1_avx2(const float *x, size_t k, void *out);
+void bb_quantize_q8_1_portable(const float *x, size_t k, void *out);
+
+// Memory read bandwidth probe: sums n floats (a STREAM-like read), so the loads cannot be dropped.
+float bb_read_sum_avx2(const float *x, size_t n);
+float bb_read_sum_portable(const float *x, size_t n);
+
 #endif
