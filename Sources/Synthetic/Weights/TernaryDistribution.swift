@@ -34,7 +34,10 @@ public struct TernaryDistribution: Sendable, Equatable {
     /// The trit a 16-bit draw maps to.
     @inline(__always)
     public func trit(_ draw: UInt32) -> Int8 {
-        draw < zeroBelow ? 0 : (draw < negativeBelow ? -1 : 1)
+        // Branch-free (the draws are random, so branches would mispredict): 2·[d ≥ n] − [d ≥ z].
+        let nonzero = Int8(truncatingIfNeeded: (draw &- zeroBelow) >> 31 ^ 1)
+        let positive = Int8(truncatingIfNeeded: (draw &- negativeBelow) >> 31 ^ 1)
+        return 2 &* positive &- nonzero
     }
 
     /// The per-tensor scale α for a K-column matrix: absmean of N(0, 1/K) weights.
