@@ -62,7 +62,7 @@ public struct GGUFError: Error, CustomStringConvertible, Sendable, Equatable {
     /// Wraps a failed system call.
     init(_ error: SystemCallError, field: String? = nil, offset: Int? = nil) {
         self.init(.systemCall, file: error.path, field: field ?? error.operation, offset: offset,
-                  expected: error.description, errno: error.errno)
+                  expected: "\(error.reason) (errno \(error.errno))", errno: error.errno)
     }
 
     /// `<file>: <field> at byte <offset>: <what was expected>`.

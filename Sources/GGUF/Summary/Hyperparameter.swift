@@ -49,6 +49,19 @@ public enum Hyperparameter: Codable, Sendable, Equatable, CustomStringConvertibl
         }
     }
 
+    /// JSON does not keep 3 and 3.0 apart, so an integer equals the number of the same value.
+    public static func == (lhs: Hyperparameter, rhs: Hyperparameter) -> Bool {
+        switch (lhs, rhs) {
+        case (.integer(let a), .integer(let b)): return a == b
+        case (.number(let a), .number(let b)): return a == b || (a.isNaN && b.isNaN)
+        case (.integer(let a), .number(let b)), (.number(let b), .integer(let a)): return Double(a) == b
+        case (.string(let a), .string(let b)): return a == b
+        case (.bool(let a), .bool(let b)): return a == b
+        case (.array(let a), .array(let b)): return a == b
+        default: return false
+        }
+    }
+
     public var description: String {
         switch self {
         case .integer(let i): return "\(i)"

@@ -35,7 +35,8 @@ struct FileDescriptor {
         var info = stat()
         guard fstat(rawValue, &info) == 0 else { throw SystemCallError.current("fstat", path: path) }
         guard (info.st_mode & S_IFMT) == S_IFREG else {
-            throw SystemCallError(operation: "fstat (not a regular file)", path: path, errno: EINVAL)
+            let isDirectory = (info.st_mode & S_IFMT) == S_IFDIR
+            throw SystemCallError(operation: "open (not a regular file)", path: path, errno: isDirectory ? EISDIR : EINVAL)
         }
         return Int(info.st_size)
     }

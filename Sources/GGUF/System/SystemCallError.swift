@@ -1,7 +1,7 @@
 import Glibc
 
 /// A failed system call: the operation, the path it acted on and the errno it returned.
-public struct SystemCallError: Error, CustomStringConvertible, Sendable, Equatable {
+struct SystemCallError: Error, CustomStringConvertible, Sendable, Equatable {
     /// The call that failed, e.g. "open" or "mmap".
     public var operation: String
     /// The file it acted on.
@@ -9,7 +9,7 @@ public struct SystemCallError: Error, CustomStringConvertible, Sendable, Equatab
     /// The errno value the call left.
     public var errno: Int32
 
-    public init(operation: String, path: String, errno: Int32) {
+    init(operation: String, path: String, errno: Int32) {
         self.operation = operation
         self.path = path
         self.errno = errno

@@ -1,8 +1,14 @@
 /// The ordered key/value list of a GGUF file, with O(1) lookup by key.
 /// Keys are unique: setting an existing key replaces its value in place.
-public struct GGUFMetadata: Sendable {
+public struct GGUFMetadata: Sendable, Equatable {
     private var entries: [(key: String, value: GGUFValue)]
     private var index: [String: Int]
+
+    /// Equal when the same keys hold the same values in the same order.
+    public static func == (lhs: GGUFMetadata, rhs: GGUFMetadata) -> Bool {
+        lhs.entries.count == rhs.entries.count
+            && zip(lhs.entries, rhs.entries).allSatisfy { $0.key == $1.key && $0.value == $1.value }
+    }
 
     /// Builds the list in the given order; a repeated key keeps its last value at its first place.
     public init(_ entries: [(String, GGUFValue)] = []) {

@@ -28,6 +28,8 @@ public final class GGUFWriter {
     private var tensors: [Declared] = []
     private var tensorNames: Set<String> = []
     private var phase = Phase.declaring
+    private var discarded = false
+    private var descriptorClosed = false
     private var deferredError: GGUFError?
     private var buffer: [UInt8] = []
     /// Bytes handed to the file so far (buffered included): the absolute position for errors.
@@ -59,10 +61,19 @@ public final class GGUFWriter {
     }
 
     deinit {
-        if phase != .finished {
+        discardOutput()
+    }
+
+    /// Closes and removes an unfinished output, so no partial file survives an error or an
+    /// abandoned writer. Safe to call twice.
+    private func discardOutput() {
+        guard phase != .finished, !discarded else { return }
+        discarded = true
+        if !descriptorClosed {
+            descriptorClosed = true
             try? descriptor.close()
-            FileSystem.unlinkIfPresent(temporaryPath ?? path)
         }
+        FileSystem.unlinkIfPresent(temporaryPath ?? path)
     }
 
     private static func temporaryName(for path: String) -> String {
@@ -184,24 +195,27 @@ public final class GGUFWriter {
         do {
             try flush()
             try descriptor.sync()
+            // close() releases the descriptor even when it reports an error: never close twice.
+            descriptorClosed = true
             try descriptor.close()
-            phase = .finished
             if let temporaryPath {
-                do {
-                    try FileSystem.rename(temporaryPath, to: path)
-                } catch {
-                    FileSystem.unlinkIfPresent(temporaryPath)
-                    throw error
-                }
-                let slash = path.lastIndex(of: "/")
-                let directory = slash.map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
+                try FileSystem.rename(temporaryPath, to: path)
+            }
+            phase = .finished
+        } catch let error as SystemCallError {
+            throw fail(GGUFError(error, offset: position))
+        }
+        // The rename is only durable once the directory entry is synced.
+        if temporaryPath != nil {
+            let slash = path.lastIndex(of: "/")
+            let directory = slash.map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
+            do {
                 let directoryDescriptor = try FileDescriptor.openDirectory(directory)
                 defer { try? directoryDescriptor.close() }
                 try directoryDescriptor.sync()
+            } catch let error as SystemCallError {
+                throw GGUFError(error)
             }
-        } catch let error as SystemCallError {
-            if phase != .finished { phase = .failed }
-            throw GGUFError(error, offset: position)
         }
     }
 
@@ -249,8 +263,12 @@ public final class GGUFWriter {
         GGUFError(.writerMisuse, file: path, field: field, offset: nil, expected: expected)
     }
 
+    /// Every error is final: the writer stops and removes its partial output at once.
     private func fail(_ error: GGUFError) -> GGUFError {
-        phase = .failed
+        if phase != .finished {
+            phase = .failed
+            discardOutput()
+        }
         return error
     }
 }
