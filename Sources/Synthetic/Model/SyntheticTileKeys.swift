@@ -1,13 +1,15 @@
 import GGUF
 import Kernels
 
-/// Writes the TL1/TL2 tiling of each projection shape into the model's metadata.
+/// Records the TL1/TL2 tiling of every projection shape in the model's metadata, under the
+/// keys `TileConfigurationTable` reads (`bitbench.tl2.tiles`: strings "M,K,BM,BK,bm").
 enum SyntheticTileKeys {
     static func entries(type: WeightFormatID,
                         configurations: [(rows: Int, columns: Int, tile: TileConfiguration)]) -> [(String, GGUFValue)] {
-        configurations.map { c in
-            ("bitbench.\(type.rawValue).tile.\(c.rows)x\(c.columns)",
-             .array(elementType: .uint32, values: [c.tile.rowsPerTile, c.tile.kBlock, c.tile.rowsPerGroup].map { .uint32(UInt32($0)) }))
-        }
+        guard !configurations.isEmpty else { return [] }
+        var table = TileConfigurationTable()
+        for c in configurations { table.set(c.tile, for: type, rows: c.rows, columns: c.columns) }
+        let strings = table.tileStrings(for: type).map { GGUFValue.string($0) }
+        return [(TileConfigurationTable.metadataKey(for: type), .array(elementType: .string, values: strings))]
     }
 }
