@@ -20,6 +20,12 @@ public struct TL2Format: TernaryWeightFormat {
 
     /// The layout for a shape, with the tile from the parameters or bitnet.cpp's presets.
     func layout(rows: Int, columns: Int, parameters: FormatParameters) throws -> TL2Layout {
+        guard rows > 0, columns > 0 else {
+            throw KernelError.unsupportedShape(format: id, rows: rows, columns: columns, reason: "the matrix is empty")
+        }
+        guard columns % 32 == 0 else {
+            throw KernelError.unsupportedShape(format: id, rows: rows, columns: columns, reason: "K must be a multiple of 32 (TL2 tails are 32-column blocks); K=\(columns)")
+        }
         guard let tile = parameters.tile
             ?? TileConfigurationTable.bitnetPresets.configuration(for: .tl2, rows: rows, columns: columns) else {
             throw KernelError.missingTileConfiguration(format: id, rows: rows, columns: columns)

@@ -5,7 +5,8 @@ import CKernels
 /// I2_S, TQ1_0 and TQ2_0 run on the standard blob, which must outlive this object. TL1 and TL2
 /// are repacked once into a group-major layout: bitnet.cpp's own 32-byte TL2 vectors (TL1 bytes
 /// regrouped the same way), reordered so each 32-row group is one contiguous stream; the kernels
-/// then need no tile parameters and the blob may be released.
+/// then need no tile parameters and the blob may be released (except on the scalar path, which
+/// reads the standard tiles).
 final class TernaryPreparedWeights: PreparedWeights, @unchecked Sendable {
     let format: WeightFormatID
     let rows: Int
@@ -53,20 +54,28 @@ final class TernaryPreparedWeights: PreparedWeights, @unchecked Sendable {
             kernel = .lookup(threeColumns: layout.threeColumns, twoColumns: layout.twoColumns)
             let groupBytes = Self.groupBytes(threeColumns: layout.threeColumns, twoColumns: layout.twoColumns)
             weightBytes = (rows + 31) / 32 * groupBytes
-            let buffer = UnsafeMutableRawPointer.allocate(byteCount: max(weightBytes, 64), alignment: 64)
-            Self.repackTL2(blob, layout: layout, groupBytes: groupBytes, into: buffer)
-            owned = buffer
-            weights = UnsafeRawPointer(buffer)
+            if path == .scalar {
+                (owned, weights) = (nil, UnsafeRawPointer(blob.baseAddress!))  // the reference reads the tiles
+            } else {
+                let buffer = UnsafeMutableRawPointer.allocate(byteCount: max(weightBytes, 64), alignment: 64)
+                Self.repackTL2(blob, layout: layout, groupBytes: groupBytes, into: buffer)
+                owned = buffer
+                weights = UnsafeRawPointer(buffer)
+            }
         case let tl1 as TL1Format:
             let layout = try tl1.layout(rows: rows, columns: columns, parameters: parameters)
             kernel = .lookup(threeColumns: 0, twoColumns: columns)
             let groupBytes = Self.groupBytes(threeColumns: 0, twoColumns: columns)
             weightBytes = (rows + 31) / 32 * groupBytes
-            let buffer = UnsafeMutableRawPointer.allocate(byteCount: max(weightBytes, 64), alignment: 64)
-            buffer.initializeMemory(as: UInt8.self, repeating: 0, count: weightBytes)
-            Self.repackTL1(blob, layout: layout, groupBytes: groupBytes, into: buffer)
-            owned = buffer
-            weights = UnsafeRawPointer(buffer)
+            if path == .scalar {
+                (owned, weights) = (nil, UnsafeRawPointer(blob.baseAddress!))
+            } else {
+                let buffer = UnsafeMutableRawPointer.allocate(byteCount: max(weightBytes, 64), alignment: 64)
+                buffer.initializeMemory(as: UInt8.self, repeating: 0, count: weightBytes)
+                Self.repackTL1(blob, layout: layout, groupBytes: groupBytes, into: buffer)
+                owned = buffer
+                weights = UnsafeRawPointer(buffer)
+            }
         default:
             throw KernelError.unsupportedPath(format: format.id, path: path, reason: "not a ternary format with kernels")
         }
