@@ -111,9 +111,7 @@ import Testing
         let file = try GGUFFile(path: path)
         #expect(file.metadata.int("general.file_type") == 39)
         let format = try #require(WeightFormats.all.first { $0.id == .tl2 } as? any TernaryWeightFormat)
-        let key = TileConfigurationTable.metadataKey(for: .tl2)
-        let tiles = try TileConfigurationTable(tileStrings: try #require(file.metadata[key]?.stringArray),
-                                               format: .tl2, source: key)
+        let tiles = try TileConfigurationTable(metadata: file.metadata)
         for name in ["blk.0.attn_q.weight", "blk.10.ffn_down.weight", "blk.3.ffn_up.weight"] {
             let info = try #require(file.tensorInfo(name))
             let k = info.rowLength, m = info.rowCount

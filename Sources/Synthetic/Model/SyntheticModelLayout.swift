@@ -136,11 +136,13 @@ public struct SyntheticModelLayout: Sendable {
                                type: WeightFormatID) throws -> SyntheticTensor {
         var parameters = FormatParameters.none
         if type == .tl1 || type == .tl2 {
-            guard let tile = SyntheticTilePolicy.tile(for: type, rows: m, columns: k) else {
+            // bitnet.cpp's preset for the shape, else a valid tiling of our own (recorded in the file).
+            do {
+                parameters = try TileConfigurationTable().parameters(for: type, rows: m, columns: k, generateMissing: true)
+            } catch {
                 throw SyntheticError.unsupportedShape(type: type.rawValue, tensor: name, rows: m, columns: k,
-                                                      reason: "no tile size fits (M must be a multiple of 32, K at least 256)")
+                                                      reason: "no tile size fits: \(error)")
             }
-            parameters = FormatParameters(tile: tile)
         }
         if let format = WeightFormats.all.first(where: { $0.id == type }) {
             do {
