@@ -81,24 +81,33 @@ public enum SyntheticModelFactory {
     }
 
     /// The planner's input for `layout` with `distinctLayers` physical blocks.
+    /// TL1/TL2 projections are counted twice: the kernels repack them once into a group-major copy
+    /// (Kernels/Formats/TernaryPreparedWeights.swift) while the source keeps the standard blob.
     public static func planInput(layout: SyntheticModelLayout, distinctLayers: Int, request: Request) -> MemoryPlanInput {
         let shape = layout.spec.shape
-        let layerBytes = pageRoundedBytes(layout, where: { $0.layer == 0 })
+        let repacked = layout.spec.weightType == .tl1 || layout.spec.weightType == .tl2
+        let layerRepackBytes = repacked
+            ? layout.tensors.lazy.filter { $0.layer == 0 && $0.role == .linear }.map(\.byteCount).reduce(0, +) : 0
+        let layerBytes = pageRoundedBytes(layout, where: { $0.layer == 0 }) + layerRepackBytes
         let nonLayerBytes = pageRoundedBytes(layout, where: { $0.layer == nil })
         var alternatives: [MemoryPlanAlternative] = []
         for type in WeightFormatID.allCases where type != layout.spec.weightType {
             var spec = layout.spec
             spec.weightType = type
             guard let other = try? SyntheticModelLayout(spec: spec) else { continue }
+            let otherRepack = type == .tl1 || type == .tl2
+                ? distinctLayers * other.tensors.lazy.filter { $0.layer == 0 && $0.role == .linear }.map(\.byteCount).reduce(0, +)
+                : 0
             alternatives.append(MemoryPlanAlternative(
                 name: type.rawValue,
-                weightBytes: SyntheticModelSource.residentBytes(layout: other, distinctLayers: distinctLayers)))
+                weightBytes: SyntheticModelSource.residentBytes(layout: other, distinctLayers: distinctLayers) + otherRepack))
         }
         return MemoryPlanInput(
             layers: shape.layers, embedding: shape.hidden, ffn: shape.ffn, heads: shape.heads, kvHeads: shape.kvHeads,
             headDim: shape.headDim, vocab: layout.vocabulary.tokens.count, context: request.context,
             batch: request.batch, threads: request.threads,
-            weightBytes: SyntheticModelSource.residentBytes(layout: layout, distinctLayers: distinctLayers),
+            weightBytes: SyntheticModelSource.residentBytes(layout: layout, distinctLayers: distinctLayers)
+                + distinctLayers * layerRepackBytes,
             kvBytesPerElement: 2, layerWeightBytes: layerBytes, nonLayerWeightBytes: nonLayerBytes,
             canAliasLayers: true, alternatives: alternatives)
     }
