@@ -9,6 +9,7 @@ struct BitBench: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             // One line per command; each lives in its own file under Sources/bitbench/.
+            ModelCommand.self,
         ]
     )
 }
