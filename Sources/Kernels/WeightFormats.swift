@@ -12,5 +12,7 @@ public enum WeightFormats {
     }
 
     // Entries are added as formats land; the ids in WeightFormatID are the complete list.
-    private static let registered: [any WeightFormat] = []
+    private static let registered: [any WeightFormat] = [
+        F32Format(), F16Format(), Q8_0Format(), Q4_0Format(), Q4_1Format(),
+    ]
 }

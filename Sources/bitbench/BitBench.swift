@@ -10,6 +10,7 @@ struct BitBench: ParsableCommand {
         subcommands: [
             // One line per command; each lives in its own file under Sources/bitbench/.
             ModelCommand.self,
+            KernelsCommand.self,
         ]
     )
 }

@@ -1,0 +1,73 @@
+import Foundation
+import Kernels
+
+/// Prints kernel benchmark records as Markdown, CSV or JSON (an array, one object per case).
+/// CSV and JSON carry every field of `KernelBenchRecord.fields`; Markdown a readable subset.
+public enum KernelBenchReport {
+    /// An output format of `bitbench kernels -o`.
+    public enum Format: String, CaseIterable, Sendable {
+        case md, csv, json
+    }
+
+    /// The records rendered in `format`.
+    public static func render(_ records: [KernelBenchRecord], context: KernelBenchRunner.Context,
+                              as format: Format) throws -> String {
+        switch format {
+        case .json: return try json(records)
+        case .csv: return csv(records)
+        case .md: return markdown(records, context: context)
+        }
+    }
+
+    static func json(_ records: [KernelBenchRecord]) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted]
+        return String(decoding: try encoder.encode(records), as: UTF8.self)
+    }
+
+    static func csv(_ records: [KernelBenchRecord]) -> String {
+        let fields = KernelBenchRecord.fields
+        var lines = [fields.map(\.name).joined(separator: ",")]
+        for record in records {
+            lines.append(fields.map { field -> String in
+                switch field.value(record) {
+                case let .integer(v): return String(v)
+                case let .number(v): return v.isFinite ? String(v) : ""
+                case let .text(v): return v.contains(where: { $0 == "," || $0 == "\"" })
+                    ? "\"" + v.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : v
+                case let .flag(v): return v ? "true" : "false"
+                case .missing: return ""
+                }
+            }.joined(separator: ","))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func markdown(_ records: [KernelBenchRecord], context: KernelBenchRunner.Context) -> String {
+        func number(_ v: Double?, _ digits: Int) -> String { v.map { String(format: "%.\(digits)f", $0) } ?? "–" }
+        var out = "| format | shape (MxK) | batch | threads | median ms | cv % | weight GB/s | GOPS | read BW GB/s | BW frac | x F16 | x scalar |\n"
+        out += "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
+        for r in records {
+            out += "| \(r.format.rawValue) | \(r.m)x\(r.k) | \(r.batch) | \(r.threads) | "
+            out += number(r.time.median / 1e6, 3) + " | " + number(r.time.coefficientOfVariation.map { $0 * 100 }, 1) + " | "
+            out += number(r.weightGBps, 2) + " | " + number(r.gops, 1) + " | " + number(r.bandwidthGBps, 2) + " | "
+            out += number(r.bandwidthFraction.map { $0 * 100 }, 0).appending(r.bandwidthFraction == nil ? "" : "%") + " | "
+            out += number(r.speedupOverF16, 2) + " | " + number(r.speedupOverScalar, 1) + " |\n"
+        }
+        let notes = records.compactMap { r in r.note.map { "- \(r.format.rawValue) \(r.m)x\(r.k) batch \(r.batch) t\(r.threads): \($0)" } }
+        out += "\n"
+        let cold = records.first?.cold ?? true
+        out += "Weights \(cold ? "cold (rotating through copies, pool ≥ \(context.coldPoolBytes >> 20) MiB)" : "hot (one copy, reused)")"
+        out += ", kernel path \(context.path.rawValue)"
+        switch context.lastLevelCache {
+        case let .success(bytes): out += ", last-level cache \(bytes >> 20) MiB"
+        case let .failure(error): out += ", last-level cache unknown (\(error))"
+        }
+        out += ". Read bandwidth over the whole probe buffer: "
+        out += context.bandwidthGBps.keys.sorted().map { "\($0) thread(s) \(number(context.bandwidthGBps[$0], 2)) GB/s" }.joined(separator: ", ")
+        out += ". Per-case read BW is measured alongside that case. x F16 = F16 median / this median;"
+        out += " x scalar = scalar-path median / this median (same workers, \(context.scalarRepetitions) reps unless noted).\n"
+        if !notes.isEmpty { out += "\nNotes:\n" + notes.joined(separator: "\n") + "\n" }
+        return out
+    }
+}
