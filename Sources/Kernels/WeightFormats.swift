@@ -14,5 +14,6 @@ public enum WeightFormats {
     // Entries are added as formats land; the ids in WeightFormatID are the complete list.
     private static let registered: [any WeightFormat] = [
         F32Format(), F16Format(), Q8_0Format(), Q4_0Format(), Q4_1Format(),
+        I2SFormat(), TL1Format(), TL2Format(), TQ1_0Format(), TQ2_0Format(),
     ]
 }

@@ -111,3 +111,4 @@ float bb_read_sum_avx2(const float *x, size_t n);
 float bb_read_sum_portable(const float *x, size_t n);
 
 #endif
+#include "ternary_kernels.h"

@@ -1,0 +1,121 @@
+// I2_S products on bitnet.cpp's standard x86 layout: row m is k/4 bytes at m*k/4, in 128-weight
+// blocks of 32 bytes where byte j holds codes (w+1) of elements j, j+32, j+64, j+96 at shifts
+// 6, 4, 2, 0. Integer sums are exact; the float epilogue is bitnet.cpp's
+// y = ((float)Σcode·q - (float)Σq) / s * alpha.
+#pragma clang fp contract(off)
+#include "ternary_kernels.h"
+#include "ternary_internal.h"
+
+static inline float i2s_epilogue(int32_t code_sum, int32_t sum_q, float s, float alpha) {
+    return (((float)code_sum - (float)sum_q) / s) * alpha;
+}
+
+void bb_ternary_i2s_portable(const uint8_t *w, int64_t k, int64_t row0, int64_t row1,
+                             const int8_t *q, int64_t q_stride, const float *scales, const int32_t *sums,
+                             int64_t batch, float alpha, float *out, int64_t out_stride) {
+    const int64_t blocks = k / 128;
+    for (int64_t m = row0; m < row1; m++) {
+        const uint8_t *row = w + m * (k / 4);
+        for (int64_t b = 0; b < batch; b++) {
+            const int8_t *qb = q + b * q_stride;
+            int32_t acc = 0;
+            for (int64_t blk = 0; blk < blocks; blk++) {
+                const uint8_t *bytes = row + 32 * blk;
+                const int8_t *a = qb + 128 * blk;
+                int32_t s = 0;
+                for (int j = 0; j < 32; j++) {
+                    const int byte = bytes[j];
+                    s += (byte >> 6) * a[j] + ((byte >> 4) & 3) * a[j + 32]
+                       + ((byte >> 2) & 3) * a[j + 64] + (byte & 3) * a[j + 96];
+                }
+                acc += s;
+            }
+            out[b * out_stride + m] = i2s_epilogue(acc, sums[b], scales[b], alpha);
+        }
+    }
+}
+
+#if defined(__x86_64__)
+
+BB_AVX2_INLINE int32_t hsum_epi32(__m256i v) {
+    __m128i s = _mm_add_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+    s = _mm_add_epi32(s, _mm_unpackhi_epi64(s, s));
+    s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 1));
+    return _mm_cvtsi128_si32(s);
+}
+
+// Σ code·q over one row for NT tokens. Per 128-weight block each int16 lane gains at most
+// 4 maddubs of |2·128 + 2·128| = 512, so 16 blocks stay within int16 (|sum| <= 32768 only when
+// every activation is -128, which -32768 still holds); then the lanes widen to int32 with madd.
+// The block is decoded once and reused for every token (GEMM reuse; GEMV is NT = 1).
+BB_AVX2_INLINE void i2s_row_tokens(const uint8_t *row, const int8_t *q, int64_t q_stride, int64_t blocks,
+                                   int nt, int prefetch, int32_t *result) {
+    const __m256i mask = _mm256_set1_epi8(3);
+    const __m256i ones = _mm256_set1_epi16(1);
+    __m256i acc32[4] = {_mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256()};
+    for (int64_t b0 = 0; b0 < blocks; b0 += 16) {
+        const int64_t b1 = b0 + 16 < blocks ? b0 + 16 : blocks;
+        __m256i acc16[4] = {_mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256()};
+        for (int64_t blk = b0; blk < b1; blk++) {
+            const __m256i v = _mm256_loadu_si256((const __m256i *)(row + 32 * blk));
+            if (prefetch) _mm_prefetch((const char *)(row + 32 * blk + 1024), _MM_HINT_T0);
+            const __m256i c0 = _mm256_and_si256(_mm256_srli_epi16(v, 6), mask);
+            const __m256i c1 = _mm256_and_si256(_mm256_srli_epi16(v, 4), mask);
+            const __m256i c2 = _mm256_and_si256(_mm256_srli_epi16(v, 2), mask);
+            const __m256i c3 = _mm256_and_si256(v, mask);
+            for (int t = 0; t < nt; t++) {
+                const int8_t *a = q + t * q_stride + 128 * blk;
+                __m256i p0 = _mm256_maddubs_epi16(c0, _mm256_loadu_si256((const __m256i *)a));
+                __m256i p1 = _mm256_maddubs_epi16(c1, _mm256_loadu_si256((const __m256i *)(a + 32)));
+                __m256i p2 = _mm256_maddubs_epi16(c2, _mm256_loadu_si256((const __m256i *)(a + 64)));
+                __m256i p3 = _mm256_maddubs_epi16(c3, _mm256_loadu_si256((const __m256i *)(a + 96)));
+                acc16[t] = _mm256_add_epi16(acc16[t], _mm256_add_epi16(_mm256_add_epi16(p0, p1), _mm256_add_epi16(p2, p3)));
+            }
+        }
+        for (int t = 0; t < nt; t++) acc32[t] = _mm256_add_epi32(acc32[t], _mm256_madd_epi16(acc16[t], ones));
+    }
+    for (int t = 0; t < nt; t++) result[t] = hsum_epi32(acc32[t]);
+}
+
+// Fixed token counts let the compiler keep every accumulator in a register.
+#define I2S_ROWS(NT)                                                                                  \
+    BB_AVX2 static void i2s_rows_##NT(const uint8_t *w, int64_t k, int64_t row0, int64_t row1,        \
+                                      const int8_t *q, int64_t q_stride, int prefetch, int32_t *acc) { \
+        for (int64_t m = row0; m < row1; m++)                                                         \
+            i2s_row_tokens(w + m * (k / 4), q, q_stride, k / 128, NT, prefetch, acc + (m - row0) * 4); \
+    }
+I2S_ROWS(1)
+I2S_ROWS(2)
+I2S_ROWS(3)
+I2S_ROWS(4)
+
+// Rows are taken in chunks of 16 (16·k/4 bytes stay in L1/L2 while every token passes over them);
+// tokens go 4 at a time so each decoded block feeds 4 tokens.
+BB_AVX2 void bb_ternary_i2s_avx2(const uint8_t *w, int64_t k, int64_t row0, int64_t row1,
+                                 const int8_t *q, int64_t q_stride, const float *scales, const int32_t *sums,
+                                 int64_t batch, float alpha, float *out, int64_t out_stride) {
+    enum { chunk = 16 };
+    int32_t acc[chunk * 4];
+    for (int64_t c0 = row0; c0 < row1; c0 += chunk) {
+        const int64_t c1 = c0 + chunk < row1 ? c0 + chunk : row1;
+        for (int64_t t0 = 0; t0 < batch; t0 += 4) {
+            const int64_t nt = batch - t0 < 4 ? batch - t0 : 4;
+            const int8_t *qt = q + t0 * q_stride;
+            // Prefetching ~1 KiB ahead pays when a single token streams the weights from DRAM.
+            switch (nt) {
+            case 1: i2s_rows_1(w, k, c0, c1, qt, q_stride, batch == 1, acc); break;
+            case 2: i2s_rows_2(w, k, c0, c1, qt, q_stride, 0, acc); break;
+            case 3: i2s_rows_3(w, k, c0, c1, qt, q_stride, 0, acc); break;
+            default: i2s_rows_4(w, k, c0, c1, qt, q_stride, 0, acc); break;
+            }
+            for (int64_t m = c0; m < c1; m++) {
+                for (int64_t t = 0; t < nt; t++) {
+                    const int64_t b = t0 + t;
+                    out[b * out_stride + m] = i2s_epilogue(acc[(m - c0) * 4 + t], sums[b], scales[b], alpha);
+                }
+            }
+        }
+    }
+}
+
+#endif

@@ -1,0 +1,244 @@
+// TQ2_0 and TQ1_0 products on llama.cpp's standard blocks (256 weights + fp16 d). Per block the
+// integer Σ(code-1)·q is exact; the float epilogue is llama.cpp's generic order,
+// sum += (float)Σ * (d_w * d_a), block after block (ggml_vec_dot_tq*_q8_K_generic).
+#pragma clang fp contract(off)
+#include "ternary_kernels.h"
+#include "ternary_internal.h"
+
+enum { kTQ2Bytes = 66, kTQ1Bytes = 54 };
+
+static inline int tq1_trit(uint8_t byte, int n) {
+    static const uint8_t pow3[5] = {1, 3, 9, 27, 81};
+    const uint8_t v = (uint8_t)(byte * pow3[n]);
+    return ((uint16_t)v * 3) >> 8;
+}
+
+static int32_t tq2_block_codes(const uint8_t *block, const int8_t *a) {
+    int32_t s = 0;
+    for (int h = 0; h < 2; h++) {
+        for (int j = 0; j < 32; j++) {
+            const int byte = block[32 * h + j];
+            const int8_t *x = a + 128 * h + j;
+            s += (byte & 3) * x[0] + ((byte >> 2) & 3) * x[32] + ((byte >> 4) & 3) * x[64] + (byte >> 6) * x[96];
+        }
+    }
+    return s;
+}
+
+static int32_t tq1_block_codes(const uint8_t *block, const int8_t *a) {
+    int32_t s = 0;
+    for (int j = 0; j < 32; j++)
+        for (int n = 0; n < 5; n++) s += tq1_trit(block[j], n) * a[j + 32 * n];
+    for (int j = 0; j < 16; j++)
+        for (int n = 0; n < 5; n++) s += tq1_trit(block[32 + j], n) * a[160 + j + 16 * n];
+    for (int j = 0; j < 4; j++)
+        for (int n = 0; n < 4; n++) s += tq1_trit(block[48 + j], n) * a[240 + j + 4 * n];
+    return s;
+}
+
+static void tq_portable(int tq1, const uint8_t *w, int64_t k, int64_t row0, int64_t row1,
+                        const int8_t *q, int64_t q_stride, const float *scales, const int32_t *sums,
+                        int64_t batch, float *out, int64_t out_stride) {
+    const int64_t nb = k / 256, bytes = tq1 ? kTQ1Bytes : kTQ2Bytes;
+    for (int64_t m = row0; m < row1; m++) {
+        for (int64_t b = 0; b < batch; b++) {
+            float sum = 0.0f;
+            for (int64_t blk = 0; blk < nb; blk++) {
+                const uint8_t *block = w + (m * nb + blk) * bytes;
+                const int8_t *a = q + b * q_stride + 256 * blk;
+                const int32_t codes = tq1 ? tq1_block_codes(block, a) : tq2_block_codes(block, a);
+                const int32_t dot = codes - sums[b * nb + blk];
+                const float dw = bb_half_to_float(bb_load_u16(block + bytes - 2));
+                const float d = dw * scales[b * nb + blk];
+                sum += (float)dot * d;
+            }
+            out[b * out_stride + m] = sum;
+        }
+    }
+}
+
+void bb_ternary_tq2_portable(const uint8_t *w, int64_t k, int64_t row0, int64_t row1,
+                             const int8_t *q, int64_t q_stride, const float *scales, const int32_t *sums,
+                             int64_t batch, float *out, int64_t out_stride) {
+    tq_portable(0, w, k, row0, row1, q, q_stride, scales, sums, batch, out, out_stride);
+}
+
+void bb_ternary_tq1_portable(const uint8_t *w, int64_t k, int64_t row0, int64_t row1,
+                             const int8_t *q, int64_t q_stride, const float *scales, const int32_t *sums,
+                             int64_t batch, float *out, int64_t out_stride) {
+    tq_portable(1, w, k, row0, row1, q, q_stride, scales, sums, batch, out, out_stride);
+}
+
+#if defined(__x86_64__)
+
+// TQ2_0: half h holds elements 128h + 32n + j in bits 2n of byte j, so four shifts give four
+// vectors of 32 consecutive codes.
+BB_AVX2_INLINE void tq2_decode(const uint8_t *block, __m256i c[8]) {
+    const __m256i mask = _mm256_set1_epi8(3);
+    const __m256i v0 = _mm256_loadu_si256((const __m256i *)block);
+    const __m256i v1 = _mm256_loadu_si256((const __m256i *)(block + 32));
+    c[0] = _mm256_and_si256(v0, mask);
+    c[1] = _mm256_and_si256(_mm256_srli_epi16(v0, 2), mask);
+    c[2] = _mm256_and_si256(_mm256_srli_epi16(v0, 4), mask);
+    c[3] = _mm256_and_si256(_mm256_srli_epi16(v0, 6), mask);
+    c[4] = _mm256_and_si256(v1, mask);
+    c[5] = _mm256_and_si256(_mm256_srli_epi16(v1, 2), mask);
+    c[6] = _mm256_and_si256(_mm256_srli_epi16(v1, 4), mask);
+    c[7] = _mm256_and_si256(_mm256_srli_epi16(v1, 6), mask);
+}
+
+// Trit of v = B·3^n mod 256: (3v) >> 8 = [v >= 86] + [v >= 171].
+BB_AVX2_INLINE __m256i tq1_trits(__m256i v) {
+    const __m256i one = _mm256_set1_epi8(1);
+    const __m256i t1 = _mm256_min_epu8(_mm256_subs_epu8(v, _mm256_set1_epi8(85)), one);
+    const __m256i t2 = _mm256_min_epu8(_mm256_subs_epu8(v, _mm256_set1_epi8((char)170)), one);
+    return _mm256_add_epi8(t1, t2);
+}
+
+// B·3^n mod 256 through two 16-entry pshufb tables, one per nibble: (lo·3^n + 16·hi·3^n) mod 256.
+#define TQ1_B(v) ((char)(unsigned char)((v) & 255))
+#define TQ1_LO(n) TQ1_B(0 * (n)), TQ1_B(1 * (n)), TQ1_B(2 * (n)), TQ1_B(3 * (n)), TQ1_B(4 * (n)), TQ1_B(5 * (n)), \
+    TQ1_B(6 * (n)), TQ1_B(7 * (n)), TQ1_B(8 * (n)), TQ1_B(9 * (n)), TQ1_B(10 * (n)), TQ1_B(11 * (n)),          \
+    TQ1_B(12 * (n)), TQ1_B(13 * (n)), TQ1_B(14 * (n)), TQ1_B(15 * (n))
+#define TQ1_HI(n) TQ1_LO((16 * n) & 255)
+
+BB_AVX2_INLINE void tq1_decode(const uint8_t *block, __m256i c[8]) {
+    const __m256i m0f = _mm256_set1_epi8(0x0f);
+    // Part A: qs[0..31], trit n of byte j is element j + 32n.
+    const __m256i lo3[5] = {
+        _mm256_setr_epi8(TQ1_LO(1), TQ1_LO(1)), _mm256_setr_epi8(TQ1_LO(3), TQ1_LO(3)),
+        _mm256_setr_epi8(TQ1_LO(9), TQ1_LO(9)), _mm256_setr_epi8(TQ1_LO(27), TQ1_LO(27)),
+        _mm256_setr_epi8(TQ1_LO(81), TQ1_LO(81))};
+    const __m256i hi3[5] = {
+        _mm256_setr_epi8(TQ1_HI(1), TQ1_HI(1)), _mm256_setr_epi8(TQ1_HI(3), TQ1_HI(3)),
+        _mm256_setr_epi8(TQ1_HI(9), TQ1_HI(9)), _mm256_setr_epi8(TQ1_HI(27), TQ1_HI(27)),
+        _mm256_setr_epi8(TQ1_HI(81), TQ1_HI(81))};
+    const __m256i qa = _mm256_loadu_si256((const __m256i *)block);
+    const __m256i alo = _mm256_and_si256(qa, m0f), ahi = _mm256_and_si256(_mm256_srli_epi16(qa, 4), m0f);
+    c[0] = tq1_trits(qa);
+    for (int n = 1; n < 5; n++)
+        c[n] = tq1_trits(_mm256_add_epi8(_mm256_shuffle_epi8(lo3[n], alo), _mm256_shuffle_epi8(hi3[n], ahi)));
+    // Part B: qs[32..47] in both lanes, trit n of byte j is element 160 + j + 16n: lane 0 takes
+    // trit n and lane 1 trit n+1, so each vector covers 32 consecutive elements.
+    const __m256i qb = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)(block + 32)));
+    const __m256i blo = _mm256_and_si256(qb, m0f), bhi = _mm256_and_si256(_mm256_srli_epi16(qb, 4), m0f);
+    const __m256i lo01 = _mm256_setr_epi8(TQ1_LO(1), TQ1_LO(3)), hi01 = _mm256_setr_epi8(TQ1_HI(1), TQ1_HI(3));
+    const __m256i lo23 = _mm256_setr_epi8(TQ1_LO(9), TQ1_LO(27)), hi23 = _mm256_setr_epi8(TQ1_HI(9), TQ1_HI(27));
+    c[5] = tq1_trits(_mm256_add_epi8(_mm256_shuffle_epi8(lo01, blo), _mm256_shuffle_epi8(hi01, bhi)));
+    c[6] = tq1_trits(_mm256_add_epi8(_mm256_shuffle_epi8(lo23, blo), _mm256_shuffle_epi8(hi23, bhi)));
+    const __m256i v4 = _mm256_add_epi8(_mm256_shuffle_epi8(lo3[4], blo), _mm256_shuffle_epi8(hi3[4], bhi));
+    // Part C: qh[0..3], trit n of byte j is element 240 + j + 4n. Byte 4n + j of a 16-byte copy
+    // times 3^n (position-dependent, so 16-bit multiplies of even and odd bytes).
+    uint32_t qh;
+    memcpy(&qh, block + 48, 4);
+    const __m128i x = _mm_set1_epi32((int)qh);
+    const __m128i mul = _mm_setr_epi16(1, 1, 3, 3, 9, 9, 27, 27);
+    const __m128i low = _mm_set1_epi16(0x00ff);
+    const __m128i even = _mm_mullo_epi16(_mm_and_si128(x, low), mul);
+    const __m128i odd = _mm_mullo_epi16(_mm_srli_epi16(x, 8), mul);
+    const __m128i vc = _mm_or_si128(_mm_and_si128(even, low), _mm_slli_epi16(odd, 8));
+    c[7] = tq1_trits(_mm256_inserti128_si256(v4, vc, 1));
+}
+
+BB_AVX2_INLINE int32_t hsum_epi32(__m256i v) {
+    __m128i s = _mm_add_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+    s = _mm_add_epi32(s, _mm_unpackhi_epi64(s, s));
+    s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 1));
+    return _mm_cvtsi128_si32(s);
+}
+
+// Σ code·q of one block for one token: 8 maddubs of at most |2·128·2| = 512 per int16 lane fit
+// int16 (4096), then widen.
+BB_AVX2_INLINE int32_t tq_block_dot(const __m256i c[8], const int8_t *a) {
+    __m256i s = _mm256_setzero_si256();
+    for (int j = 0; j < 8; j++)
+        s = _mm256_add_epi16(s, _mm256_maddubs_epi16(c[j], _mm256_loadu_si256((const __m256i *)(a + 32 * j))));
+    return hsum_epi32(_mm256_madd_epi16(s, _mm256_set1_epi16(1)));
+}
+
+// One row for NT tokens: each block is decoded once and reused by every token.
+BB_AVX2_INLINE void tq_row_tokens(int tq1, const uint8_t *row, int64_t nb, const int8_t *q, int64_t q_stride,
+                                  const float *scales, const int32_t *sums, int nt, int prefetch, float *result) {
+    const int64_t bytes = tq1 ? kTQ1Bytes : kTQ2Bytes;
+    float sum[4] = {0.0f, 0.0f, 0.0f, 0.0f};
+    for (int64_t blk = 0; blk < nb; blk++) {
+        const uint8_t *block = row + blk * bytes;
+        if (prefetch) _mm_prefetch((const char *)(block + 1024), _MM_HINT_T0);
+        __m256i c[8];
+        if (tq1) tq1_decode(block, c); else tq2_decode(block, c);
+        const float dw = _cvtsh_ss(bb_load_u16(block + bytes - 2));
+        for (int t = 0; t < nt; t++) {
+            const int32_t dot = tq_block_dot(c, q + t * q_stride + 256 * blk) - sums[t * nb + blk];
+            const float d = dw * scales[t * nb + blk];
+            sum[t] += (float)dot * d;
+        }
+    }
+    for (int t = 0; t < nt; t++) result[t] = sum[t];
+}
+
+#define TQ_ROWS(NAME, TQ1, NT)                                                                          \
+    BB_AVX2 static void NAME(const uint8_t *w, int64_t k, int64_t row0, int64_t row1, const int8_t *q,  \
+                             int64_t q_stride, const float *scales, const int32_t *sums, int prefetch,  \
+                             float *acc) {                                                              \
+        const int64_t nb = k / 256, bytes = (TQ1) ? kTQ1Bytes : kTQ2Bytes;                              \
+        for (int64_t m = row0; m < row1; m++)                                                           \
+            tq_row_tokens(TQ1, w + m * nb * bytes, nb, q, q_stride, scales, sums, NT, prefetch,         \
+                          acc + (m - row0) * 4);                                                        \
+    }
+TQ_ROWS(tq2_rows_1, 0, 1)
+TQ_ROWS(tq2_rows_2, 0, 2)
+TQ_ROWS(tq2_rows_3, 0, 3)
+TQ_ROWS(tq2_rows_4, 0, 4)
+TQ_ROWS(tq1_rows_1, 1, 1)
+TQ_ROWS(tq1_rows_2, 1, 2)
+TQ_ROWS(tq1_rows_3, 1, 3)
+TQ_ROWS(tq1_rows_4, 1, 4)
+
+BB_AVX2 static void tq_avx2(int tq1, const uint8_t *w, int64_t k, int64_t row0, int64_t row1,
+                            const int8_t *q, int64_t q_stride, const float *scales, const int32_t *sums,
+                            int64_t batch, float *out, int64_t out_stride) {
+    enum { chunk = 16 };
+    const int64_t nb = k / 256;
+    float acc[chunk * 4];
+    for (int64_t c0 = row0; c0 < row1; c0 += chunk) {
+        const int64_t c1 = c0 + chunk < row1 ? c0 + chunk : row1;
+        for (int64_t t0 = 0; t0 < batch; t0 += 4) {
+            const int64_t nt = batch - t0 < 4 ? batch - t0 : 4;
+            const int8_t *qt = q + t0 * q_stride;
+            const float *st = scales + t0 * nb;
+            const int32_t *ut = sums + t0 * nb;
+            const int prefetch = batch == 1;
+            if (tq1) {
+                switch (nt) {
+                case 1: tq1_rows_1(w, k, c0, c1, qt, q_stride, st, ut, prefetch, acc); break;
+                case 2: tq1_rows_2(w, k, c0, c1, qt, q_stride, st, ut, 0, acc); break;
+                case 3: tq1_rows_3(w, k, c0, c1, qt, q_stride, st, ut, 0, acc); break;
+                default: tq1_rows_4(w, k, c0, c1, qt, q_stride, st, ut, 0, acc); break;
+                }
+            } else {
+                switch (nt) {
+                case 1: tq2_rows_1(w, k, c0, c1, qt, q_stride, st, ut, prefetch, acc); break;
+                case 2: tq2_rows_2(w, k, c0, c1, qt, q_stride, st, ut, 0, acc); break;
+                case 3: tq2_rows_3(w, k, c0, c1, qt, q_stride, st, ut, 0, acc); break;
+                default: tq2_rows_4(w, k, c0, c1, qt, q_stride, st, ut, 0, acc); break;
+                }
+            }
+            for (int64_t m = c0; m < c1; m++)
+                for (int64_t t = 0; t < nt; t++) out[(t0 + t) * out_stride + m] = acc[(m - c0) * 4 + t];
+        }
+    }
+}
+
+BB_AVX2 void bb_ternary_tq2_avx2(const uint8_t *w, int64_t k, int64_t row0, int64_t row1,
+                                 const int8_t *q, int64_t q_stride, const float *scales, const int32_t *sums,
+                                 int64_t batch, float *out, int64_t out_stride) {
+    tq_avx2(0, w, k, row0, row1, q, q_stride, scales, sums, batch, out, out_stride);
+}
+
+BB_AVX2 void bb_ternary_tq1_avx2(const uint8_t *w, int64_t k, int64_t row0, int64_t row1,
+                                 const int8_t *q, int64_t q_stride, const float *scales, const int32_t *sums,
+                                 int64_t batch, float *out, int64_t out_stride) {
+    tq_avx2(1, w, k, row0, row1, q, q_stride, scales, sums, batch, out, out_stride);
+}
+
+#endif

@@ -1,0 +1,296 @@
+import CKernels
+
+/// A ternary weight matrix ready for its kernels (scalar reference, portable C or AVX2).
+///
+/// I2_S, TQ1_0 and TQ2_0 run on the standard blob, which must outlive this object. TL1 and TL2
+/// are repacked once into a group-major layout: bitnet.cpp's own 32-byte TL2 vectors (TL1 bytes
+/// regrouped the same way), reordered so each 32-row group is one contiguous stream; the kernels
+/// then need no tile parameters and the blob may be released.
+final class TernaryPreparedWeights: PreparedWeights, @unchecked Sendable {
+    let format: WeightFormatID
+    let rows: Int
+    let columns: Int
+    let weightBytes: Int
+    let path: KernelPath
+
+    private enum Kernel { case i2s, tq2, tq1, lookup(threeColumns: Int, twoColumns: Int) }
+    private let kernel: Kernel
+    private let weights: UnsafeRawPointer
+    private let owned: UnsafeMutableRawPointer?
+    private let alpha: Float
+    private let reference: TernaryScalarReference
+
+    init(format: any TernaryWeightFormat, blob: UnsafeRawBufferPointer, rows: Int, columns: Int,
+         parameters: FormatParameters, path: KernelPath) throws {
+        reference = try TernaryScalarReference(format: format, blob: blob, rows: rows, columns: columns, parameters: parameters)
+        try Self.checkPath(path, format: format.id)
+        self.format = format.id
+        self.rows = rows
+        self.columns = columns
+        self.path = path
+        alpha = reference.tensorScale
+        switch format {
+        case is I2SFormat:
+            try Self.refuseCodeThree(blob, format: format.id, ranges: [(0, rows * columns / 4)])
+            kernel = .i2s
+            weights = UnsafeRawPointer(blob.baseAddress!)
+            owned = nil
+            weightBytes = rows * columns / 4
+        case is TQ2_0Format:
+            let blocks = rows * columns / 256
+            try Self.refuseCodeThree(blob, format: format.id, ranges: (0..<blocks).lazy.map { ($0 * 66, 64) })
+            kernel = .tq2
+            weights = UnsafeRawPointer(blob.baseAddress!)
+            owned = nil
+            weightBytes = blocks * 66
+        case is TQ1_0Format:
+            kernel = .tq1
+            weights = UnsafeRawPointer(blob.baseAddress!)
+            owned = nil
+            weightBytes = rows * columns / 256 * 54
+        case let tl2 as TL2Format:
+            let layout = try tl2.layout(rows: rows, columns: columns, parameters: parameters)
+            kernel = .lookup(threeColumns: layout.threeColumns, twoColumns: layout.twoColumns)
+            let groupBytes = Self.groupBytes(threeColumns: layout.threeColumns, twoColumns: layout.twoColumns)
+            weightBytes = (rows + 31) / 32 * groupBytes
+            let buffer = UnsafeMutableRawPointer.allocate(byteCount: max(weightBytes, 64), alignment: 64)
+            Self.repackTL2(blob, layout: layout, groupBytes: groupBytes, into: buffer)
+            owned = buffer
+            weights = UnsafeRawPointer(buffer)
+        case let tl1 as TL1Format:
+            let layout = try tl1.layout(rows: rows, columns: columns, parameters: parameters)
+            kernel = .lookup(threeColumns: 0, twoColumns: columns)
+            let groupBytes = Self.groupBytes(threeColumns: 0, twoColumns: columns)
+            weightBytes = (rows + 31) / 32 * groupBytes
+            let buffer = UnsafeMutableRawPointer.allocate(byteCount: max(weightBytes, 64), alignment: 64)
+            buffer.initializeMemory(as: UInt8.self, repeating: 0, count: weightBytes)
+            Self.repackTL1(blob, layout: layout, groupBytes: groupBytes, into: buffer)
+            owned = buffer
+            weights = UnsafeRawPointer(buffer)
+        default:
+            throw KernelError.unsupportedPath(format: format.id, path: path, reason: "not a ternary format with kernels")
+        }
+    }
+
+    deinit { owned?.deallocate() }
+
+    /// Throws unless `path` can run here: AVX2 needs an x86-64 CPU with AVX2, FMA and F16C.
+    static func checkPath(_ path: KernelPath, format: WeightFormatID) throws {
+        guard path == .avx2 else { return }
+        #if arch(x86_64)
+        var features = bb_cpu_features()
+        bb_detect_cpu_features(&features)
+        guard features.avx2 != 0, features.fma != 0, features.f16c != 0 else {
+            throw KernelError.unsupportedPath(format: format, path: path, reason: "this CPU lacks AVX2, FMA or F16C")
+        }
+        #else
+        throw KernelError.unsupportedPath(format: format, path: path, reason: "AVX2 kernels exist only on x86-64")
+        #endif
+    }
+
+    /// The fast kernels multiply 2-bit codes 0...2; code 3 never occurs in bitnet.cpp's or llama.cpp's
+    /// files and would break their int16 bounds, so it is refused up front.
+    private static func refuseCodeThree<S: Sequence>(_ blob: UnsafeRawBufferPointer, format: WeightFormatID,
+                                                     ranges: S) throws where S.Element == (Int, Int) {
+        for (start, count) in ranges {
+            var i = start
+            var bad = false
+            while i + 8 <= start + count {
+                let w = blob.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                bad = bad || (w & (w >> 1) & 0x5555_5555_5555_5555) != 0
+                i += 8
+            }
+            while i < start + count {
+                let b = blob[i]
+                bad = bad || (b & (b >> 1) & 0x55) != 0
+                i += 1
+            }
+            if bad {
+                throw KernelError.invalidData(format: format, reason: "2-bit code 3 near byte \(start), which is not a trit")
+            }
+        }
+    }
+
+    // MARK: TL repacking
+
+    /// Bytes of one 32-row group: 160 per 8 triples, 32 per 4 tail columns.
+    static func groupBytes(threeColumns: Int, twoColumns: Int) -> Int {
+        threeColumns / 24 * 160 + twoColumns / 4 * 32
+    }
+
+    /// Moves bitnet.cpp's TL2 vectors into group-major order; each 32-byte vector is unchanged.
+    private static func repackTL2(_ blob: UnsafeRawBufferPointer, layout: TL2Layout, groupBytes: Int,
+                                  into buffer: UnsafeMutableRawPointer) {
+        let source = blob.baseAddress!
+        let kk = layout.triplesPerBlock
+        let groupsPerTile = layout.rowsPerTile / 32
+        let pairBase = layout.threeColumns / 24 * 160
+        for t in 0..<(layout.rows / layout.rowsPerTile) {
+            for g in 0..<groupsPerTile {
+                let group = buffer + (t * groupsPerTile + g) * groupBytes
+                for kb in 0..<layout.kBlocks {
+                    for c in 0..<(kk / 8) {
+                        let chunk = group + (kb * kk / 8 + c) * 160
+                        for p in 0..<4 {
+                            let from = layout.magnitudeOffset(tile: t, kBlock: kb, group: g, pair: 4 * c + p, position: 0)
+                            (chunk + 32 * p).copyMemory(from: source + from, byteCount: 32)
+                        }
+                        let signs = layout.signWordOffset(tile: t, kBlock: kb, group: g, chunk: c, word: 0)
+                        (chunk + 128).copyMemory(from: source + signs, byteCount: 32)
+                    }
+                }
+                for kb2 in 0..<(layout.twoColumns / 32) {
+                    for p in 0..<8 {
+                        let from = layout.pairOffset(tile: t, kBlock: kb2, group: g, pair: p, position: 0)
+                        (group + pairBase + (8 * kb2 + p) * 32).copyMemory(from: source + from, byteCount: 32)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Regroups TL1 bytes (16-row slabs of pair-of-pairs) into 32-row pair vectors with the TL2 row
+    /// permutation; each byte keeps its two 4-bit pair codes.
+    private static func repackTL1(_ blob: UnsafeRawBufferPointer, layout: TL1Layout, groupBytes: Int,
+                                  into buffer: UnsafeMutableRawPointer) {
+        let source = blob.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        let destination = buffer.assumingMemoryBound(to: UInt8.self)
+        layout.forEachByte(tiles: 0..<(layout.rows / layout.rowsPerTile)) { offset, row, pair in
+            let position = TL2Layout.permutedRow(row % 32)
+            destination[(row / 32) * groupBytes + (pair / 2) * 32 + position] = source[offset]
+        }
+    }
+
+    // MARK: Multiply
+
+    func multiply(_ activations: UnsafePointer<Float>, batch: Int,
+                  into output: UnsafeMutablePointer<Float>, pool: WorkerPool) {
+        guard batch > 0 else { return }
+        if path == .scalar {
+            let encoded = reference.encode(activations, batch: batch)
+            pool.parallelFor(rows, granularity: 4) { range, _ in
+                self.reference.multiply(encoded, rows: range, into: output)
+            }
+            return
+        }
+        let encoded = encode(activations, batch: batch, pool: pool)
+        let avx2 = path == .avx2
+        let q = encoded.values, stride = encoded.valueStride
+        let k = Int64(columns)
+        switch kernel {
+        case .i2s:
+            let w = weights.assumingMemoryBound(to: UInt8.self)
+            pool.parallelFor(rows, granularity: 16) { range, _ in
+                let r0 = Int64(range.lowerBound), r1 = Int64(range.upperBound)
+                #if arch(x86_64)
+                if avx2 {
+                    bb_ternary_i2s_avx2(w, k, r0, r1, q, Int64(stride), encoded.scales, encoded.sums,
+                                        Int64(batch), self.alpha, output, Int64(self.rows))
+                    return
+                }
+                #endif
+                bb_ternary_i2s_portable(w, k, r0, r1, q, Int64(stride), encoded.scales, encoded.sums,
+                                        Int64(batch), self.alpha, output, Int64(self.rows))
+            }
+        case .tq2, .tq1:
+            let w = weights.assumingMemoryBound(to: UInt8.self)
+            let tq1: Bool
+            if case .tq1 = kernel { tq1 = true } else { tq1 = false }
+            pool.parallelFor(rows, granularity: 16) { range, _ in
+                let r0 = Int64(range.lowerBound), r1 = Int64(range.upperBound)
+                #if arch(x86_64)
+                if avx2 {
+                    if tq1 {
+                        bb_ternary_tq1_avx2(w, k, r0, r1, q, Int64(stride), encoded.scales, encoded.sums,
+                                            Int64(batch), output, Int64(self.rows))
+                    } else {
+                        bb_ternary_tq2_avx2(w, k, r0, r1, q, Int64(stride), encoded.scales, encoded.sums,
+                                            Int64(batch), output, Int64(self.rows))
+                    }
+                    return
+                }
+                #endif
+                if tq1 {
+                    bb_ternary_tq1_portable(w, k, r0, r1, q, Int64(stride), encoded.scales, encoded.sums,
+                                            Int64(batch), output, Int64(self.rows))
+                } else {
+                    bb_ternary_tq2_portable(w, k, r0, r1, q, Int64(stride), encoded.scales, encoded.sums,
+                                            Int64(batch), output, Int64(self.rows))
+                }
+            }
+        case let .lookup(k3, k2):
+            let w = weights.assumingMemoryBound(to: UInt8.self)
+            let tables = encoded.tables!, tableStride = Int64(encoded.tableBytesPerToken)
+            pool.parallelFor((rows + 31) / 32) { range, _ in
+                let g0 = Int64(range.lowerBound), g1 = Int64(range.upperBound)
+                #if arch(x86_64)
+                if avx2 {
+                    bb_ternary_tl_avx2(w, Int64(k3), Int64(k2), Int64(self.rows), g0, g1, tables, tableStride,
+                                       encoded.scales, Int64(batch), self.alpha, output, Int64(self.rows))
+                    return
+                }
+                #endif
+                bb_ternary_tl_portable(w, Int64(k3), Int64(k2), Int64(self.rows), g0, g1, tables, tableStride,
+                                       encoded.scales, Int64(batch), self.alpha, output, Int64(self.rows))
+            }
+        }
+    }
+
+    /// Encodes the batch with the C encoders of this path (and builds the TL tables), spreading
+    /// tokens over the pool when there are several.
+    private func encode(_ activations: UnsafePointer<Float>, batch: Int, pool: WorkerPool) -> TernaryActivationBatch {
+        let encoding: TernaryActivationBatch.Encoding
+        var tableBytes = 0
+        switch kernel {
+        case .i2s: encoding = .int8PerToken
+        case .tq1, .tq2: encoding = .q8K
+        case let .lookup(k3, k2):
+            encoding = .lookupTable
+            tableBytes = 32 * (k3 / 3 + k2 / 2)
+        }
+        let encoded = TernaryActivationBatch(encoding: encoding, batch: batch, columns: columns, tableBytesPerToken: tableBytes)
+        let avx2 = path == .avx2
+        let k = Int64(columns), stride = Int64(encoded.valueStride)
+        let kernel = self.kernel
+        let body: (Range<Int>) -> Void = { tokens in
+            let x = activations + tokens.lowerBound * self.columns
+            let n = Int64(tokens.count)
+            let q = encoded.tokenValues(tokens.lowerBound)
+            let perToken = encoded.scalesPerToken
+            let scales = encoded.scales + tokens.lowerBound * perToken
+            let sums = encoded.sums + tokens.lowerBound * perToken
+            switch kernel {
+            case .i2s:
+                #if arch(x86_64)
+                if avx2 { bb_ternary_quantize_i8s_avx2(x, k, n, q, stride, scales, sums); return }
+                #endif
+                bb_ternary_quantize_i8s_portable(x, k, n, q, stride, scales, sums)
+            case .tq1, .tq2:
+                #if arch(x86_64)
+                if avx2 { bb_ternary_quantize_q8k_avx2(x, k, n, q, stride, scales, sums); return }
+                #endif
+                bb_ternary_quantize_q8k_portable(x, k, n, q, stride, scales, sums)
+            case let .lookup(k3, k2):
+                #if arch(x86_64)
+                if avx2 {
+                    bb_ternary_quantize_lut_avx2(x, k, n, q, stride, scales)
+                    for b in tokens {
+                        bb_ternary_tl_tables_avx2(encoded.tokenValues(b), Int64(k3), Int64(k2), encoded.tables! + b * tableBytes)
+                    }
+                    return
+                }
+                #endif
+                bb_ternary_quantize_lut_portable(x, k, n, q, stride, scales)
+                for b in tokens {
+                    bb_ternary_tl_tables_portable(encoded.tokenValues(b), Int64(k3), Int64(k2), encoded.tables! + b * tableBytes)
+                }
+            }
+        }
+        if batch == 1 {
+            body(0..<1)
+        } else {
+            pool.parallelFor(batch) { tokens, _ in body(tokens) }
+        }
+        return encoded
+    }
+}
