@@ -11,6 +11,7 @@ struct BitBench: ParsableCommand {
             // One line per command; each lives in its own file under Sources/bitbench/.
             ModelCommand.self,
             KernelsCommand.self,
+            TokenizeCommand.self,
         ]
     )
 }
