@@ -55,7 +55,7 @@ public final class InferenceSession {
             try estimate.check(available: available, context: context)
         }
         let path = try KernelPath.resolve(options.kernelPath)
-        let tiles = options.tileConfigurations ?? TileConfigurationTable(metadata: source.metadata)
+        let tiles = try TileConfigurationTable.stored(in: source.metadata).merging(options.tileConfigurations ?? TileConfigurationTable())
         let weights = try ModelWeights(source: source, config: config, path: path, tiles: tiles)
         let pool = WorkerPool(threadCount: options.threads)
 

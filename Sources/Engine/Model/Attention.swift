@@ -68,7 +68,7 @@ struct Attention {
         let hd = headDimension
         let q = scratch.query, scores = scratch.scores, keys = scratch.keys, values = scratch.values
         // ggml converts q to F16 (the vec_dot_type of the F16 cache) before K·q.
-        for d in 0..<hd { q[d] = Float(Float16(query[d])) }
+        for d in 0..<hd { q[d] = Half.round(query[d]) }
         var maximum = -Float.infinity
         for t in 0..<length {
             let s = GGMLDot.dot(keys + t * hd, q, count: hd) * scale
@@ -93,7 +93,7 @@ struct Attention {
         }
         let inverse = Float(1 / sum)
         // The weights are rounded to F16 for the F16 ·V product (ggml's vec_dot_type).
-        for t in 0..<length { scores[t] = Float(Float16(scores[t] * inverse)) }
+        for t in 0..<length { scores[t] = Half.round(scores[t] * inverse) }
 
         // Σ_t w_t·V[t] in ggml's order: accumulator lane t mod 32 per output dimension, then the
         // same reduction tree as GGMLDot. Products of two F16 values are exact in f32.

@@ -95,23 +95,14 @@ final class WeightBinder {
         return values
     }
 
-    private func parameters(for format: any WeightFormat, rows: Int, columns: Int) -> FormatParameters {
-        switch format.id {
-        case .tl1, .tl2:
-            return FormatParameters(tile: tiles.configuration(rows: rows, columns: columns))
-        default:
-            return .none
-        }
-    }
-
     private func prepare(_ format: any WeightFormat, blob: UnsafeRawBufferPointer, name: String,
                          rows: Int, columns: Int) throws -> any PreparedWeights {
-        let parameters = parameters(for: format, rows: rows, columns: columns)
-        let key = Key(base: UInt(bitPattern: blob.baseAddress), count: blob.count, format: format.id,
-                      parameters: parameters, rows: rows, columns: columns)
-        if let existing = prepared[key] { return existing }
         let weights: any PreparedWeights
         do {
+            let parameters = try tiles.parameters(for: format.id, rows: rows, columns: columns)
+            let key = Key(base: UInt(bitPattern: blob.baseAddress), count: blob.count, format: format.id,
+                          parameters: parameters, rows: rows, columns: columns)
+            if let existing = prepared[key] { return existing }
             try format.checkShape(rows: rows, columns: columns, parameters: parameters)
             let expected = format.byteCount(rows: rows, columns: columns, parameters: parameters)
             guard blob.count >= expected else {
@@ -119,10 +110,10 @@ final class WeightBinder {
             }
             weights = try format.prepare(UnsafeRawBufferPointer(rebasing: blob[0..<expected]), rows: rows,
                                          columns: columns, parameters: parameters, path: path)
+            prepared[key] = weights
         } catch let error as KernelError {
             throw ModelError.tensorData(name: name, reason: error.description)
         }
-        prepared[key] = weights
         distinctWeightBytes += weights.weightBytes
         return weights
     }
