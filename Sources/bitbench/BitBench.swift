@@ -12,6 +12,8 @@ struct BitBench: ParsableCommand {
             ModelCommand.self,
             KernelsCommand.self,
             TokenizeCommand.self,
+            RunCommand.self,
+            EvalCommand.self,
         ]
     )
 }
