@@ -1,4 +1,5 @@
 import ArgumentParser
+import Engine
 import Foundation
 import GGUF
 import Kernels
@@ -110,10 +111,13 @@ struct SyntheticOptions: ParsableArguments {
     /// True when a synthetic model was asked for.
     var isRequested: Bool { synthetic != nil }
 
-    /// Plans memory, checks the aliasing and builds the model; prints refusals as `bitbench: error:`.
-    func makeSource(context: Int, batch: Int, threads: Int) throws -> SyntheticModelSource {
+    /// Plans memory for the run's context (default: the model's, at most 4096, as the session
+    /// does), batch and threads, checks the aliasing, then builds the model.
+    func makeSource(context: Int?, batch: Int, threads: Int) throws -> SyntheticModelSource {
         let spec = try shape.spec(preset: synthetic, seed: syntheticSeed)
-        let request = SyntheticModelFactory.Request(spec: spec, context: context, batch: batch, threads: threads,
+        let runContext = context ?? min(spec.shape.contextLength, SessionOptions.defaultContextCap)
+        let request = SyntheticModelFactory.Request(spec: spec, context: runContext, batch: min(batch, runContext),
+                                                    threads: threads,
                                                     aliasLayers: aliasLayers, fitMemory: fitMemory, showProgress: true)
         let source = try SyntheticModelFactory.make(request)
         FileHandle.standardError.write(Data("bitbench: \(source.sourceLabel): \(source.residentBytes >> 20) MiB of weights in memory\n".utf8))
