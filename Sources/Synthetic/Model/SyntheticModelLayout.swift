@@ -147,6 +147,8 @@ public struct SyntheticModelLayout: Sendable {
         if let format = WeightFormats.all.first(where: { $0.id == type }) {
             do {
                 try format.checkShape(rows: m, columns: k, parameters: parameters)
+            } catch let KernelError.unsupportedShape(_, _, _, reason) {
+                throw SyntheticError.unsupportedShape(type: type.rawValue, tensor: name, rows: m, columns: k, reason: reason)
             } catch {
                 throw SyntheticError.unsupportedShape(type: type.rawValue, tensor: name, rows: m, columns: k,
                                                       reason: "\(error)")
