@@ -89,3 +89,16 @@ import TestSupport
         return best
     }
 }
+
+/// bitnet.cpp's tokenization of the fixture prompt (SentencePiece with BOS), from every file.
+@Suite struct BitnetTinyPromptTests {
+    @Test(arguments: ["i2_s", "tl2", "tq2_0", "tq1_0"])
+    func promptIDsMatchBitnetCpp(_ format: String) throws {
+        let fixture = try ParityFixture("bitnet-tiny/expected.\(format).json")
+        let file = try GGUFFile(path: Fixtures.shared("bitnet-tiny/bitnet-tiny.\(format).gguf").path)
+        let tokenizer = try Tokenizer.load(from: file.metadata)
+        let ids = tokenizer.encode("The quick brown fox jumps over the lazy dog. Once upon a time",
+                                   addSpecial: true, parseSpecial: false)
+        #expect(ids == fixture.promptIDs)
+    }
+}

@@ -67,7 +67,7 @@ public final class InferenceSession {
         self.threads = options.threads
         self.memoryEstimate = estimate
         self.pool = pool
-        self.transformer = Transformer(weights: weights, capacity: context, batch: batch, pool: pool,
+        self.transformer = Transformer(weights: weights, capacity: context, batch: batch, pool: pool, path: path,
                                        frequencyFactors: weights.ropeFrequencyFactors)
         self.loadNanoseconds = MonotonicClock.now() &- start
     }

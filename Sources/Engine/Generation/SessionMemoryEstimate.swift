@@ -21,9 +21,8 @@ public struct SessionMemoryEstimate: Sendable, Equatable {
         weightBytes = source is GGUFFile ? source.tensorInfos.reduce(0) { $0 + $1.byteCount } : 0
         kvCacheBytes = KVCache.byteCount(layers: config.layerCount, kvDimension: config.kvDimension, capacity: context)
         activationBytes = RunState.byteCount(config: config, batch: batch)
-        scratchBytes = MemoryLayout<Float>.stride
-            * (threads * AttentionScratch.floatCount(capacity: context, headDimension: config.headDimension)
-               + context * config.ropeDimensionCount)
+        scratchBytes = threads * AttentionScratch.byteCount(capacity: context, headDimension: config.headDimension)
+            + MemoryLayout<Float>.stride * context * config.ropeDimensionCount
     }
 
     /// Throws `ModelError.insufficientMemory` naming the parts when the total exceeds `available`.

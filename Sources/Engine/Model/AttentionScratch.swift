@@ -1,29 +1,28 @@
-/// One worker's private buffers for attention, sized for the cache capacity.
+/// One worker's private buffers for attention, sized for the padded cache capacity.
 final class AttentionScratch: @unchecked Sendable {
-    let keys: UnsafeMutablePointer<Float>       // (capacity, head_dim): one head's keys, widened
-    let values: UnsafeMutablePointer<Float>     // (capacity, head_dim): one head's values, widened
-    let scores: UnsafeMutablePointer<Float>     // (capacity,): one query's scores, then weights
-    let query: UnsafeMutablePointer<Float>      // (head_dim,): the query rounded to F16
-    let lanes: UnsafeMutablePointer<Float>      // (32, head_dim): the ·V accumulators by t mod 32
+    let scores: UnsafeMutablePointer<Float>     // (padded capacity,): one query's scores, then weights
+    let weights: UnsafeMutablePointer<UInt16>   // (padded capacity,): the weights as F16
+    let query: UnsafeMutablePointer<UInt16>     // (head_dim,): the query as F16
 
-    /// Floats one scratch holds for this shape.
-    static func floatCount(capacity: Int, headDimension: Int) -> Int {
-        2 * capacity * headDimension + capacity + headDimension + 32 * headDimension
+    /// Bytes one scratch takes for this shape.
+    static func byteCount(capacity: Int, headDimension: Int) -> Int {
+        let padded = KVCache.paddedLength(capacity)
+        return padded * (MemoryLayout<Float>.stride + MemoryLayout<UInt16>.stride) + headDimension * MemoryLayout<UInt16>.stride
     }
 
     init(capacity: Int, headDimension: Int) {
-        keys = .allocate(capacity: capacity * headDimension)
-        values = .allocate(capacity: capacity * headDimension)
-        scores = .allocate(capacity: capacity)
+        let padded = KVCache.paddedLength(capacity)
+        scores = .allocate(capacity: padded)
+        weights = .allocate(capacity: padded)
         query = .allocate(capacity: headDimension)
-        lanes = .allocate(capacity: 32 * headDimension)
+        scores.initialize(repeating: 0, count: padded)
+        weights.initialize(repeating: 0, count: padded)
+        query.initialize(repeating: 0, count: headDimension)
     }
 
     deinit {
-        keys.deallocate()
-        values.deallocate()
         scores.deallocate()
+        weights.deallocate()
         query.deallocate()
-        lanes.deallocate()
     }
 }

@@ -1,19 +1,22 @@
-import Foundation
+import CEngineKernels
 
 extension FeedForwardActivation {
     /// gate[i] = act(gate[i]) · up[i] for the elements `range` of rows `rowWidth` wide laid end to
-    /// end: ggml_silu (or ggml_relu then ggml_sqr), then ggml_mul, each rounding in f32.
-    /// ggml_vec_silu_f32 runs `ggml_v_silu` on each full group of 8 from a row's start and
-    /// `x/(1+expf(-x))` on the rest, so the element's place in its row picks the formula.
+    /// end (the range starts and ends on a row boundary or a multiple of 8 inside one row):
+    /// ggml_silu (or ggml_relu then ggml_sqr), then ggml_mul, each rounding in f32.
     @inline(__always)
-    func applyGated(_ gate: UnsafeMutablePointer<Float>, up: UnsafePointer<Float>, range: Range<Int>, rowWidth: Int) {
+    func applyGated(_ gate: UnsafeMutablePointer<Float>, up: UnsafePointer<Float>, range: Range<Int>, rowWidth: Int,
+                    useAVX2: Bool) {
         switch self {
         case .silu:
-            let vectorWidth = rowWidth / 8 * 8
-            for i in range {
-                let g = gate[i]
-                let silu = i % rowWidth < vectorWidth ? GGMLMath.silu(g) : g / (1 + expf(-g))
-                gate[i] = silu * up[i]
+            // ggml_vec_silu_f32 picks its formula by the element's place in the row, so each row
+            // piece is passed as a row of its own; pieces start at multiples of 8.
+            var start = range.lowerBound
+            while start < range.upperBound {
+                let rowEnd = (start / rowWidth + 1) * rowWidth
+                let end = min(range.upperBound, rowEnd)
+                be_silu_mul(gate + start, up + start, 1, end - start, useAVX2 ? 1 : 0)
+                start = end
             }
         case .squaredReLU:
             for i in range {

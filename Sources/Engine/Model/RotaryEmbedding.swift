@@ -1,3 +1,4 @@
+import CEngineKernels
 import Foundation
 
 /// RoPE: rotates pairs of each head's dimensions by position-dependent angles. The cos/sin
@@ -35,24 +36,10 @@ struct RotaryEmbedding {
     }
 
     /// Rotates `heads` heads of `headDimension` values stored side by side, at `position`.
-    func apply(_ x: UnsafeMutablePointer<Float>, heads: Int, position: Int) {
-        let pairs = dimensionCount / 2
+    func apply(_ x: UnsafeMutablePointer<Float>, heads: Int, position: Int, useAVX2: Bool) {
         table.withUnsafeBufferPointer { table in
-            let cs = table.baseAddress! + position * pairs * 2
-            for h in 0..<heads {
-                let v = x + h * headDimension
-                for i in 0..<pairs {
-                    let cosine = cs[2 * i], sine = cs[2 * i + 1]
-                    // NEOX pairs (i, i + n_rot/2); normal pairs (2i, 2i+1) (ggml_compute_forward_rope).
-                    let a = style == .neox ? i : 2 * i
-                    let b = style == .neox ? i + pairs : 2 * i + 1
-                    let x0 = v[a], x1 = v[b]
-                    // bitnet.cpp's clang build contracts these to FMAs (-ffp-contract=on):
-                    // fma(x0, cos, -(x1·sin)) and fma(x0, sin, x1·cos).
-                    v[a] = (-(x1 * sine)).addingProduct(x0, cosine)
-                    v[b] = (x1 * cosine).addingProduct(x0, sine)
-                }
-            }
+            be_rope(x, heads, headDimension, dimensionCount, table.baseAddress! + position * dimensionCount,
+                    style == .neox ? 1 : 0, useAVX2 ? 1 : 0)
         }
     }
 }

@@ -17,16 +17,20 @@ final class Transformer {
     /// Accumulated time per part of the pass.
     var breakdown = TimeBreakdown()
 
-    init(weights: ModelWeights, capacity: Int, batch: Int, pool: WorkerPool, frequencyFactors: [Float]?) {
+    /// Whether the attention, RoPE and activation loops run their AVX2/FMA/F16C forms.
+    let useAVX2: Bool
+
+    init(weights: ModelWeights, capacity: Int, batch: Int, pool: WorkerPool, path: KernelPath, frequencyFactors: [Float]?) {
         let config = weights.config
         self.config = config
         self.weights = weights
         self.pool = pool
+        useAVX2 = path == .avx2
         cache = KVCache(layers: config.layerCount, kvHeads: config.kvHeadCount,
-                        headDimension: config.headDimension, capacity: capacity)
+                        headDimension: config.headDimension, capacity: capacity, useAVX2: useAVX2)
         state = RunState(config: config, batch: batch, capacity: capacity, threads: pool.threadCount)
         rope = RotaryEmbedding(config: config, capacity: capacity, frequencyFactors: frequencyFactors)
-        attention = Attention(config: config)
+        attention = Attention(config: config, useAVX2: useAVX2)
     }
 
     // MARK: The pass
@@ -62,8 +66,10 @@ final class Transformer {
         // RoPE on q and k; keys and values into the F16 cache
         timed(.attention) {
             forEachRow(batch) { b in
-                self.rope.apply(s.q + b * qDim, heads: self.config.headCount, position: startPosition + b)
-                self.rope.apply(s.k + b * kvDim, heads: self.config.kvHeadCount, position: startPosition + b)
+                self.rope.apply(s.q + b * qDim, heads: self.config.headCount, position: startPosition + b,
+                                useAVX2: self.useAVX2)
+                self.rope.apply(s.k + b * kvDim, heads: self.config.kvHeadCount, position: startPosition + b,
+                                useAVX2: self.useAVX2)
                 self.cache.store(layer: l, position: startPosition + b, keys: s.k + b * kvDim, values: s.v + b * kvDim)
             }
             attention.run(layer: l, queries: s.q, batch: batch, startPosition: startPosition, cache: cache,
@@ -81,9 +87,11 @@ final class Transformer {
         matmul(w.gate, s.xb, batch: batch, into: s.hb)
         matmul(w.up, s.xb, batch: batch, into: s.hb2)
         let activation = config.architecture.feedForwardActivation
+        let avx2 = useAVX2
         timed(.elementwise) {
-            forEachChunk(batch * ffn) { range in
-                activation.applyGated(s.hb, up: s.hb2, range: range, rowWidth: ffn)
+            // Whole rows when there are several, so ggml's per-row vector/tail split is kept.
+            forEachChunk(batch * ffn, granularity: batch == 1 ? 64 : ffn) { range in
+                activation.applyGated(s.hb, up: s.hb2, range: range, rowWidth: ffn, useAVX2: avx2)
             }
         }
         if let subNorm = w.feedForwardSubNorm {
@@ -161,11 +169,11 @@ final class Transformer {
     }
 
     /// Runs body on contiguous pieces of 0..<count, split across the workers when it is large.
-    private func forEachChunk(_ count: Int, _ body: (Range<Int>) -> Void) {
+    private func forEachChunk(_ count: Int, granularity: Int = 64, _ body: (Range<Int>) -> Void) {
         if count < 4096 || pool.threadCount == 1 {
             body(0..<count)
         } else {
-            pool.parallelFor(count, granularity: 64) { range, _ in body(range) }
+            pool.parallelFor(count, granularity: granularity) { range, _ in body(range) }
         }
     }
 }
