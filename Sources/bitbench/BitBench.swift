@@ -14,6 +14,8 @@ struct BitBench: ParsableCommand {
             TokenizeCommand.self,
             RunCommand.self,
             EvalCommand.self,
+            SysinfoCommand.self,
+            MeasureCommand.self,
         ]
     )
 }
