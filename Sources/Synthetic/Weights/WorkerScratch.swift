@@ -1,0 +1,16 @@
+/// One scratch buffer per worker, allocated once and freed with the owner.
+final class WorkerScratch<Element>: @unchecked Sendable {
+    private let buffers: [UnsafeMutablePointer<Element>]
+    private let capacity: Int
+
+    init(workers: Int, capacity: Int) {
+        self.capacity = max(capacity, 1)
+        buffers = (0..<workers).map { _ in UnsafeMutablePointer<Element>.allocate(capacity: max(capacity, 1)) }
+    }
+
+    func buffer(_ worker: Int) -> UnsafeMutablePointer<Element> { buffers[worker] }
+
+    deinit {
+        for buffer in buffers { buffer.deallocate() }
+    }
+}
