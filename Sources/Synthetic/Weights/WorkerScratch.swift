@@ -1,10 +1,8 @@
 /// One scratch buffer per worker, allocated once and freed with the owner.
 final class WorkerScratch<Element>: @unchecked Sendable {
     private let buffers: [UnsafeMutablePointer<Element>]
-    private let capacity: Int
 
     init(workers: Int, capacity: Int) {
-        self.capacity = max(capacity, 1)
         buffers = (0..<workers).map { _ in UnsafeMutablePointer<Element>.allocate(capacity: max(capacity, 1)) }
     }
 
