@@ -11,7 +11,9 @@ struct BitBench: ParsableCommand {
             // One line per command; each lives in its own file under Sources/bitbench/.
             ModelCommand.self,
             KernelsCommand.self,
+            SysinfoCommand.self,
             TokenizeCommand.self,
+            MeasureCommand.self,
             RunCommand.self,
             EvalCommand.self,
         ]

@@ -61,6 +61,10 @@ struct TokenizeCommand: ParsableCommand {
             let loadStart = ContinuousClock.now
             let tokenizer = try Tokenizer.load(from: GGUFFile(path: model).metadata)
             let loaded = ContinuousClock.now
+            if tokenizer.vocabulary.model == .bytePairEncoding, tokenizer.vocabulary.preTokenizerName == nil {
+                // llama.cpp warns the same way and also falls back to the default pre-tokenizer.
+                FileHandle.standardError.write(Data("bitbench: warning: \(model) has no tokenizer.ggml.pre; using the 'default' BPE pre-tokenizer, as llama.cpp does\n".utf8))
+            }
             var ids = tokenizer.encode(text, addSpecial: bos != false, parseSpecial: !noSpecial)
             if timing {
                 // The first call also builds lazily made tables; the median of 7 more is the steady state.

@@ -146,4 +146,14 @@ import Engine
         }
         #expect(throws: Never.self) { try SamplerSettings().validate() }
     }
+
+    @Test func degenerateLogitsGiveAValidTokenWithoutCrashing() {
+        let settings = SamplerSettings(temperature: 0.7, topK: 0, topP: 0.9, minP: 0.1, seed: 1)
+        for logits: [Float] in [[.nan, .nan, .nan], [-.infinity, -.infinity], [.nan, 2, .nan, 1], [5]] {
+            let draws = Self.draws(settings, logits, count: 20)
+            #expect(draws.allSatisfy { logits.indices.contains($0) })
+        }
+        #expect(Self.draws(settings, [.nan, 2, .nan, 1], count: 50).allSatisfy { $0 == 1 || $0 == 3 })
+        #expect(Self.draws(.greedy, [.nan, 2, .nan, 3], count: 1) == [3])
+    }
 }

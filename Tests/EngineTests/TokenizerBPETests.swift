@@ -2,6 +2,7 @@ import Foundation
 import TestSupport
 import Testing
 import Engine
+import GGUF
 
 /// SmolLM2's byte-level BPE (pre-tokenizer `smollm`) against llama.cpp's ids for the 40 strings
 /// of shared/fixtures/smollm2-tokenizer/expected.json.
@@ -54,5 +55,24 @@ import Engine
         #expect(tokenizer.decode(ids, removeSpecial: false, unparseSpecial: true) == "<|im_start|>user\nHi<|im_end|>")
         #expect(tokenizer.piece(1) == "<|im_start|>")
         #expect(tokenizer.piece(19556) == "Hello")
+    }
+}
+
+/// The tokenizer inside shared/fixtures/bitnet-b158-tiny (SmolLM2's vocabulary in a
+/// `bitnet-b1.58` file) against the prompt ids ik_llama.cpp produced.
+@Suite struct TokenizerBitnetB158TinyTests {
+    struct Expected: Decodable {
+        var prompt_ids: [Int]
+        var prompt_pieces: [String]
+    }
+
+    @Test func promptIdsMatchTheReference() throws {
+        let file = try GGUFFile(path: Fixtures.shared("bitnet-b158-tiny/bitnet-b158-tiny.f16.gguf").path)
+        let tokenizer = try Tokenizer.load(from: file.metadata)
+        let expected = try JSONDecoder().decode(Expected.self, from: Data(contentsOf: Fixtures.shared("bitnet-b158-tiny/expected.f16.json")))
+        // The README: add_special = true (the metadata adds no BOS), parse_special = false.
+        let ids = tokenizer.encode("The capital of France is Paris, and the capital of Germany is", addSpecial: true, parseSpecial: false)
+        #expect(ids == expected.prompt_ids)
+        #expect(ids.map(tokenizer.piece) == expected.prompt_pieces)
     }
 }

@@ -9,7 +9,9 @@ enum PortableExponential {
         if x > 709 { return .infinity }
         let ln2High = 0.693_147_180_369_123_816_49      // ln 2 to 32 significant bits
         let ln2Low = 1.908_214_929_270_587_700_02e-10   // ln 2 - ln2High
-        let k = (x * 1.442_695_040_888_963_407_36).rounded(.toNearestOrEven)
+        // Round to nearest by adding and removing 1.5·2^52 (exact IEEE arithmetic, no libm call).
+        let shifter = 6_755_399_441_055_744.0
+        let k = (x * 1.442_695_040_888_963_407_36 + shifter) - shifter
         let r = (x - k * ln2High) - k * ln2Low
         var polynomial = 1.6059043836821613e-10  // 1/13!
         polynomial = polynomial * r + 2.08767569878681e-09  // 1/12!
@@ -25,6 +27,7 @@ enum PortableExponential {
         polynomial = polynomial * r + 0.5  // 1/2!
         polynomial = polynomial * r + 1.0  // 1/1!
         polynomial = polynomial * r + 1.0  // 1/0!
-        return polynomial * Double(sign: .plus, exponent: Int(k), significand: 1.0)
+        // 2^k built from its exponent bits: k is within -1010...1023 here, a normal number.
+        return polynomial * Double(bitPattern: UInt64(Int(k) + 1023) << 52)
     }
 }

@@ -8,6 +8,7 @@ public struct Sampler: Sendable {
     private var generator: Xoshiro256StarStar
     private var working: [Float] = []
     private var candidates: [Candidate] = []
+    private var bucketSums: [Double] = []
 
     private struct Candidate {
         var id: Int
@@ -25,27 +26,37 @@ public struct Sampler: Sendable {
     /// (prompt and generated); the penalty looks at its last `repeatLastN`.
     public mutating func sample(logits: UnsafeBufferPointer<Float>, history: [Int]) -> Int {
         precondition(!logits.isEmpty, "sampling needs at least one logit")
+        let penalized = settings.repeatPenalty != 1 && settings.repeatLastN != 0 && !history.isEmpty
+        if settings.isGreedy && !penalized { return Self.argmax(logits) }
         working.removeAll(keepingCapacity: true)
         working.append(contentsOf: logits)
         applyRepeatPenalty(history: history)
         if settings.isGreedy { return Self.argmax(working) }
 
         selectTopK()
+        guard !candidates.isEmpty else { return Self.argmax(working) }  // every logit NaN
         let maxLogit = candidates.reduce(-Float.infinity) { max($0, $1.logit) }
-        for index in candidates.indices {
-            candidates[index].weight = PortableExponential.exp(Double(candidates[index].logit) - Double(maxLogit))
+        let filters = settings.topP < 1 || settings.minP > 0
+        if filters {
+            for index in candidates.indices {
+                candidates[index].weight = PortableExponential.exp(Double(candidates[index].logit) - Double(maxLogit))
+            }
+            applyTopP()
+            applyMinP()
         }
-        applyTopP()
-        applyMinP()
         if candidates.count == 1 { return candidates[0].id }
 
         // Temperature rescales the surviving logits: weight^(1/T) = e^((logit - max)/T).
         var total = 0.0
-        let inverseTemperature = 1.0 / Double(settings.temperature)
-        for index in candidates.indices {
-            let scaled = PortableExponential.exp((Double(candidates[index].logit) - Double(maxLogit)) * inverseTemperature)
-            candidates[index].weight = scaled
-            total += scaled
+        if filters && settings.temperature == 1 {
+            total = candidates.reduce(0.0) { $0 + $1.weight }
+        } else {
+            let inverseTemperature = 1.0 / Double(settings.temperature)
+            for index in candidates.indices {
+                let scaled = PortableExponential.exp((Double(candidates[index].logit) - Double(maxLogit)) * inverseTemperature)
+                candidates[index].weight = scaled
+                total += scaled
+            }
         }
         guard total > 0, total.isFinite else { return candidates[0].id }
         let target = generator.nextUnitInterval() * total
@@ -64,6 +75,11 @@ public struct Sampler: Sendable {
 
     /// The index of the largest value, lowest index on ties; NaN never wins.
     public static func argmax(_ values: [Float]) -> Int {
+        values.withUnsafeBufferPointer { argmax($0) }
+    }
+
+    /// The index of the largest value, lowest index on ties; NaN never wins.
+    public static func argmax(_ values: UnsafeBufferPointer<Float>) -> Int {
         var best = 0
         var bestValue = -Float.infinity
         var found = false
@@ -113,34 +129,49 @@ public struct Sampler: Sendable {
         }
     }
 
-    /// Keeps the most likely candidates until their probability reaches top-p (at least one).
+    /// Keeps the most likely candidates until their probability reaches top-p (at least one):
+    /// the smallest prefix of the candidates sorted by probability. Instead of sorting all of
+    /// them, weights are bucketed by binary exponent; the buckets above the cut are kept whole
+    /// and only the bucket where the cut falls is sorted.
     private mutating func applyTopP() {
         let p = Double(settings.topP)
-        // Without top-p the order stays as it is (by logit after top-k, else by id): the draw
-        // is deterministic either way, and a full sort of the vocabulary would cost milliseconds.
         guard p < 1, candidates.count > 1 else { return }
-        let total = candidates.reduce(0.0) { $0 + $1.weight }
-        let target = p * total
-        // Only the top of the sorted order matters: sort the candidates above a weight
-        // threshold; if their mass reaches the target the cut lies among them.
-        var threshold = 1e-3
-        while true {
-            var head = candidates.filter { $0.weight >= threshold }
-            sortByWeight(&head)
-            var cumulative = 0.0
-            for (index, candidate) in head.enumerated() {
-                cumulative += candidate.weight
-                if cumulative >= target {
-                    candidates = Array(head[...index])
-                    return
-                }
-            }
-            if head.count == candidates.count || threshold < 1e-300 {
-                candidates = head.isEmpty ? [candidates[0]] : head
-                return
-            }
-            threshold *= 1e-3
+        if bucketSums.isEmpty { bucketSums = [Double](repeating: 0, count: 2048) }
+        for index in bucketSums.indices { bucketSums[index] = 0 }
+        var total = 0.0
+        for candidate in candidates {
+            bucketSums[Self.bucket(candidate.weight)] += candidate.weight
+            total += candidate.weight
         }
+        let target = p * total
+        var cumulative = 0.0
+        var cut = 0
+        for bucket in stride(from: bucketSums.count - 1, through: 0, by: -1) where bucketSums[bucket] > 0 {
+            if cumulative + bucketSums[bucket] >= target {
+                cut = bucket
+                break
+            }
+            cumulative += bucketSums[bucket]
+        }
+        var kept: [Candidate] = []
+        var boundary: [Candidate] = []
+        for candidate in candidates {
+            let bucket = Self.bucket(candidate.weight)
+            if bucket > cut { kept.append(candidate) } else if bucket == cut { boundary.append(candidate) }
+        }
+        // `kept` stays in candidate order (by logit after top-k, else by id): only the cut needs an order.
+        sortByWeight(&boundary)
+        for candidate in boundary {
+            kept.append(candidate)
+            cumulative += candidate.weight
+            if cumulative >= target { break }
+        }
+        candidates = kept.isEmpty ? [candidates[0]] : kept
+    }
+
+    /// A weight's biased binary exponent: larger weights have larger buckets.
+    private static func bucket(_ weight: Double) -> Int {
+        Int(truncatingIfNeeded: (weight.bitPattern >> 52) & 0x7FF)
     }
 
     /// Drops candidates whose probability is below min-p times the largest (llama.cpp min_p).

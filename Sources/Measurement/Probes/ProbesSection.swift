@@ -1,0 +1,126 @@
+/// `bitbench sysinfo`'s probes section: for each probe BitBench can wrap a phase in (the wall
+/// clock, each kind of perf counter, the three RAPL methods, the energy model), whether it
+/// works on this machine and, when it does not, why. On the live machine each probe is really
+/// opened and read; on a recorded tree only what the files show is reported.
+public struct ProbesSection: SystemInfoSection {
+    public static let key = "probes"
+    public static let title = "Probes"
+
+    /// One probe's status.
+    public struct Probe: Codable, Equatable, Sendable {
+        /// `wall-clock`, `counters/software`, `perf-rapl`, …
+        public var name: String
+        /// Whether it works here, with what it found, or why not.
+        public var status: Availability
+    }
+
+    /// Every probe, in a fixed order.
+    public var probes: [Probe]
+
+    /// The representative event of each counter kind, and what it shows.
+    static let counterKinds: [(kind: String, event: String, what: String)] = [
+        ("counters/software", "task-clock", "PERF_TYPE_SOFTWARE (task-clock, page-faults, context-switches)"),
+        ("counters/hardware", "cycles", "PERF_TYPE_HARDWARE generic events (cycles, instructions, branch-misses)"),
+        ("counters/hw-cache", "LLC-load-misses", "PERF_TYPE_HW_CACHE events (LLC-load-misses, dTLB-load-misses)"),
+        ("counters/raw", "r00c0", "raw PMU codes (r00c0: instructions retired on Intel and AMD)"),
+    ]
+
+    public static func collect(_ context: SystemInfoContext) -> ProbesSection {
+        var probes: [Probe] = []
+        if let resolution = MonotonicClock.resolutionNanoseconds() {
+            probes.append(Probe(name: "wall-clock", status: .available("CLOCK_MONOTONIC via clock_gettime, resolution \(resolution) ns")))
+        } else {
+            probes.append(Probe(name: "wall-clock", status: .unavailable("clock_getres(CLOCK_MONOTONIC) failed")))
+        }
+        let eventSource = EventSourceDirectory(root: context.paths.sysfs + "/bus/event_source/devices")
+        probes.append(contentsOf: counterProbes(context, eventSource: eventSource))
+        probes.append(libpfmProbe(eventSource: eventSource))
+        probes.append(contentsOf: energyProbes(context, eventSource: eventSource))
+        probes.append(Probe(name: "energy-model", status: .available(
+            "\(EnergyModel.label); constants built in (data/energy-model.json, replaceable with --energy-constants); its static term needs a stated TDP (--tdp), and the operations and DRAM terms need the phase's work counts")))
+        return ProbesSection(probes: probes)
+    }
+
+    /// Opens one event of each kind on the calling thread and reads it around a little work.
+    static func counterProbes(_ context: SystemInfoContext, eventSource: EventSourceDirectory) -> [Probe] {
+        guard context.isLive else {
+            return counterKinds.map { Probe(name: $0.kind, status: .unavailable(SystemInfoContext.recordedTreeReason)) }
+        }
+        let resolver = EventResolver(eventSource: eventSource)
+        return counterKinds.map { kind in
+            do {
+                let probe = try CounterProbe(session: CounterSession(names: [kind.event], scope: .callingThread, resolver: resolver))
+                probe.begin()
+                var x = 0
+                for i in 0..<100_000 { x &+= i }
+                if x == 1 { probe.begin() }
+                probe.end()
+                probe.session.close()
+                guard let event = probe.reading()[kind.event] else {
+                    return Probe(name: kind.kind, status: .unavailable("no reading for \(kind.event)"))
+                }
+                if event.value != nil {
+                    return Probe(name: kind.kind, status: .available("\(kind.what); \(kind.event) counted"))
+                }
+                let code = event.errnoName.map { "\($0): " } ?? ""
+                return Probe(name: kind.kind, status: .unavailable("\(kind.event): \(code)\(event.unsupportedReason ?? "no value")"))
+            } catch {
+                return Probe(name: kind.kind, status: .unavailable("\(kind.event): \(error)"))
+            }
+        }
+    }
+
+    /// libpfm4's view: the PMUs it detects from CPUID, checked against the kernel's.
+    static func libpfmProbe(eventSource: EventSourceDirectory) -> Probe {
+        let library = PFMLibrary.shared
+        if let failure = library.initializationFailure() {
+            return Probe(name: "counters/libpfm4", status: .unavailable("pfm_initialize failed: \(failure)"))
+        }
+        let pmus = library.presentPMUs()
+        let core = pmus.filter(\.isCore).map(\.name)
+        var detail = "libpfm4 detects \(pmus.map(\.name).joined(separator: ", "))"
+        let kernelHasCore = eventSource.pmuNames().contains { ["cpu", "cpu_core", "cpu_atom"].contains($0) }
+        if core.isEmpty {
+            detail += "; no core PMU for this CPU in its tables, so PMU-specific names (pmu::EVENT) cannot be encoded; generic names, raw rNNNN and pmu/…/ strings still can"
+        } else if !kernelHasCore {
+            detail += "; it claims \(core.joined(separator: ", ")) from CPUID, but the kernel has no 'cpu' PMU, so those events encode and then fail to open (ENOENT)"
+        }
+        return Probe(name: "counters/libpfm4", status: .available(detail))
+    }
+
+    /// Each RAPL method: opened and sampled over 100 ms on the live machine.
+    static func energyProbes(_ context: SystemInfoContext, eventSource: EventSourceDirectory) -> [Probe] {
+        let env = EnergyEnvironment(eventSourceRoot: eventSource.root,
+                                    powercapRoot: context.paths.sysfs + "/class/powercap",
+                                    msrDirectory: context.paths.dev + "/cpu",
+                                    cpuSysfsRoot: context.paths.sysfs + "/devices/system/cpu",
+                                    cpuinfoPath: context.paths.procfs + "/cpuinfo")
+        let methods = EnergyMethod.raplOrder
+        let probes = methods.map { EnergyProbe(selection: .method($0), environment: env, samplingInterval: 60) }
+        defer { probes.forEach { $0.close() } }
+        guard context.isLive else {
+            return zip(methods, probes).map { method, probe in
+                if let failure = probe.unavailableMethods.first {
+                    return Probe(name: method.rawValue, status: .unavailable(failure.reason))
+                }
+                return Probe(name: method.rawValue, status: .available("counters found; \(SystemInfoContext.recordedTreeReason)"))
+            }
+        }
+        probes.forEach { $0.begin() }
+        MonotonicClock.sleep(seconds: 0.1)
+        probes.forEach { $0.end() }
+        return zip(methods, probes).map { method, probe in
+            let r = probe.reading()
+            guard r.measured else {
+                let why = r.attempts.first { $0.method == method }?.reason ?? r.reason ?? "unavailable"
+                return Probe(name: method.rawValue, status: .unavailable(why))
+            }
+            let domains = r.domains.map { d in d.averageWatts.map { "\(d.name) \(Int($0.rounded())) W" } ?? "\(d.name): \(d.reason ?? "n/a")" }
+            return Probe(name: method.rawValue, status: .available("counting over 0.1 s: \(domains.joined(separator: ", "))"))
+        }
+    }
+
+    public var textLines: [SystemInfoLine] {
+        probes.map { SystemInfoLine($0.name, $0.status.description) }
+    }
+}
