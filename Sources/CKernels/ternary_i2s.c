@@ -52,13 +52,15 @@ BB_AVX2_INLINE void i2s_row_tokens(const uint8_t *row, const int8_t *q, int64_t 
                                    int nt, int prefetch, int32_t *result) {
     const __m256i mask = _mm256_set1_epi8(3);
     const __m256i ones = _mm256_set1_epi16(1);
-    __m256i acc32[4] = {_mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256()};
+    __m256i acc32[8];
+    for (int t = 0; t < nt; t++) acc32[t] = _mm256_setzero_si256();
     for (int64_t b0 = 0; b0 < blocks; b0 += 16) {
         const int64_t b1 = b0 + 16 < blocks ? b0 + 16 : blocks;
-        __m256i acc16[4] = {_mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256()};
+        __m256i acc16[8];
+        for (int t = 0; t < nt; t++) acc16[t] = _mm256_setzero_si256();
         for (int64_t blk = b0; blk < b1; blk++) {
             const __m256i v = _mm256_loadu_si256((const __m256i *)(row + 32 * blk));
-            if (prefetch) _mm_prefetch((const char *)(row + 32 * blk + 1024), _MM_HINT_T0);
+            if (prefetch && !(blk & 1)) _mm_prefetch((const char *)(row + 32 * blk + BB_PREFETCH_AHEAD), _MM_HINT_T0);
             const __m256i c0 = _mm256_and_si256(_mm256_srli_epi16(v, 6), mask);
             const __m256i c1 = _mm256_and_si256(_mm256_srli_epi16(v, 4), mask);
             const __m256i c2 = _mm256_and_si256(_mm256_srli_epi16(v, 2), mask);
@@ -82,36 +84,39 @@ BB_AVX2_INLINE void i2s_row_tokens(const uint8_t *row, const int8_t *q, int64_t 
     BB_AVX2 static void i2s_rows_##NT(const uint8_t *w, int64_t k, int64_t row0, int64_t row1,        \
                                       const int8_t *q, int64_t q_stride, int prefetch, int32_t *acc) { \
         for (int64_t m = row0; m < row1; m++)                                                         \
-            i2s_row_tokens(w + m * (k / 4), q, q_stride, k / 128, NT, prefetch, acc + (m - row0) * 4); \
+            i2s_row_tokens(w + m * (k / 4), q, q_stride, k / 128, NT, prefetch, acc + (m - row0) * 8); \
     }
 I2S_ROWS(1)
 I2S_ROWS(2)
 I2S_ROWS(3)
 I2S_ROWS(4)
+I2S_ROWS(5)
+I2S_ROWS(6)
+I2S_ROWS(7)
+I2S_ROWS(8)
 
 // Rows are taken in chunks of 16 (16·k/4 bytes stay in L1/L2 while every token passes over them);
-// tokens go 4 at a time so each decoded block feeds 4 tokens.
+// tokens go 8 at a time, so each decoded block feeds 8 tokens: per 128 weights and token the
+// work is 4 vpmaddubsw + 4 vpaddw, plus 8 decode operations shared by the 8 tokens.
+typedef void (*i2s_rows_fn)(const uint8_t *, int64_t, int64_t, int64_t, const int8_t *, int64_t, int, int32_t *);
+
 BB_AVX2 void bb_ternary_i2s_avx2(const uint8_t *w, int64_t k, int64_t row0, int64_t row1,
                                  const int8_t *q, int64_t q_stride, const float *scales, const int32_t *sums,
                                  int64_t batch, float alpha, float *out, int64_t out_stride) {
-    enum { chunk = 16 };
-    int32_t acc[chunk * 4];
+    enum { chunk = 16, tokens = 8 };
+    static const i2s_rows_fn rows_for[tokens + 1] = {
+        0, i2s_rows_1, i2s_rows_2, i2s_rows_3, i2s_rows_4, i2s_rows_5, i2s_rows_6, i2s_rows_7, i2s_rows_8};
+    int32_t acc[chunk * tokens];
     for (int64_t c0 = row0; c0 < row1; c0 += chunk) {
         const int64_t c1 = c0 + chunk < row1 ? c0 + chunk : row1;
-        for (int64_t t0 = 0; t0 < batch; t0 += 4) {
-            const int64_t nt = batch - t0 < 4 ? batch - t0 : 4;
-            const int8_t *qt = q + t0 * q_stride;
-            // Prefetching ~1 KiB ahead pays when a single token streams the weights from DRAM.
-            switch (nt) {
-            case 1: i2s_rows_1(w, k, c0, c1, qt, q_stride, batch == 1, acc); break;
-            case 2: i2s_rows_2(w, k, c0, c1, qt, q_stride, 0, acc); break;
-            case 3: i2s_rows_3(w, k, c0, c1, qt, q_stride, 0, acc); break;
-            default: i2s_rows_4(w, k, c0, c1, qt, q_stride, 0, acc); break;
-            }
+        for (int64_t t0 = 0; t0 < batch; t0 += tokens) {
+            const int64_t nt = batch - t0 < tokens ? batch - t0 : tokens;
+            // Prefetching (BB_PREFETCH_AHEAD) pays when a single token streams the weights from DRAM.
+            rows_for[nt](w, k, c0, c1, q + t0 * q_stride, q_stride, batch == 1, acc);
             for (int64_t m = c0; m < c1; m++) {
                 for (int64_t t = 0; t < nt; t++) {
                     const int64_t b = t0 + t;
-                    out[b * out_stride + m] = i2s_epilogue(acc[(m - c0) * 4 + t], sums[b], scales[b], alpha);
+                    out[b * out_stride + m] = i2s_epilogue(acc[(m - c0) * tokens + t], sums[b], scales[b], alpha);
                 }
             }
         }

@@ -1,9 +1,11 @@
 // TL1/TL2 products on the repacked group-major layout that TernaryPreparedWeights builds from
 // bitnet.cpp's tiles. A group is 32 rows: k3/24 chunks of 8 triples, each 4 magnitude vectors
-// (byte q: row bb_tl_row(q), high nibble triple 2p, low nibble triple 2p+1) and one sign vector
-// (16 LE words; bit 15-2e of word b: row b, triple e; bit 14-2e: row 16+b), then k2/4 pair
-// vectors (high nibble pair 2v, low nibble pair 2v+1, codes 3*w0 + w1 + 4). These are bitnet.cpp's
-// own TL2 vectors, moved so each group is one stream. y = ((float)Σw·b / lut_scale) * alpha.
+// (byte q: row bb_tl_row(q), high nibble triple 2p, low nibble triple 2p+1; bitnet.cpp's own TL2
+// vectors) and one sign vector (byte q, bit e: the sign of triple e of row bb_tl_row(q)), then k2/4
+// pair vectors (high nibble pair 2v, low nibble pair 2v+1, codes 3*w0 + w1 + 4).
+// A negative entry is taken as ~v = -v - 1 (an XOR of both byte planes with the sign mask), so
+// Σ sign·v = Σ (v ^ mask) + (number of negative triples of the row): that count depends on the
+// weights only and comes in `row_bias`. y = ((float)Σw·b / lut_scale) * alpha.
 #pragma clang fp contract(off)
 #include "ternary_kernels.h"
 #include "ternary_internal.h"
@@ -13,8 +15,10 @@ static inline int16_t table_entry(const int8_t *table, int m) {
 }
 
 void bb_ternary_tl_portable(const uint8_t *packed, int64_t k3, int64_t k2, int64_t rows, int64_t g0, int64_t g1,
-                            const int8_t *tables, int64_t table_stride, const float *scales,
+                            const int32_t *row_bias, const int8_t *tables, int64_t table_stride, const float *scales,
                             int64_t batch, float alpha, float *out, int64_t out_stride) {
+    // Plain ±v here, so the negative-triple count in row_bias is not needed.
+    (void)row_bias;
     const int64_t chunks = k3 / 24, pair_vectors = k2 / 4;
     const int64_t group_bytes = chunks * BB_TL_CHUNK_BYTES + pair_vectors * 32;
     for (int64_t g = g0; g < g1; g++) {
@@ -29,11 +33,10 @@ void bb_ternary_tl_portable(const uint8_t *packed, int64_t k3, int64_t k2, int64
                 for (int p = 0; p < 4; p++) {
                     for (int q = 0; q < 32; q++) {
                         const int row = bb_tl_row(q);
-                        const uint16_t word = bb_load_u16(signs + 2 * (row & 15));
                         for (int nib = 0; nib < 2; nib++) {
                             const int e = 2 * p + nib;
                             const int magnitude = nib ? chunk[32 * p + q] & 15 : chunk[32 * p + q] >> 4;
-                            const int negative = (word >> (row < 16 ? 15 - 2 * e : 14 - 2 * e)) & 1;
+                            const int negative = (signs[q] >> e) & 1;
                             const int v = table_entry(triples + 32 * (8 * c + e), magnitude);
                             acc[row] += negative ? -v : v;
                         }
@@ -62,19 +65,18 @@ void bb_ternary_tl_portable(const uint8_t *packed, int64_t k3, int64_t k2, int64
 // planes; pshufb picks 32 rows' low and high bytes, and unpacklo/hi rebuild rows 0-15 and 16-31
 // (the PERM of the layout makes the lanes come out in row order).
 BB_AVX2_INLINE void tl_lookup(__m256i idx, const int8_t *const *tab, int64_t offset, int nt,
-                              __m256i acc[][2], __m256i s0, __m256i s1, int signed_entries) {
+                              __m256i acc[][2], __m256i negative, int signed_entries) {
     for (int t = 0; t < nt; t++) {
         const int8_t *table = tab[t] + offset;
         const __m256i lo = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)table));
         const __m256i hi = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)(table + 16)));
-        const __m256i vlo = _mm256_shuffle_epi8(lo, idx), vhi = _mm256_shuffle_epi8(hi, idx);
-        __m256i r0 = _mm256_unpacklo_epi8(vlo, vhi), r1 = _mm256_unpackhi_epi8(vlo, vhi);
+        __m256i vlo = _mm256_shuffle_epi8(lo, idx), vhi = _mm256_shuffle_epi8(hi, idx);
         if (signed_entries) {
-            r0 = _mm256_sign_epi16(r0, s0);
-            r1 = _mm256_sign_epi16(r1, s1);
+            vlo = _mm256_xor_si256(vlo, negative);
+            vhi = _mm256_xor_si256(vhi, negative);
         }
-        acc[t][0] = _mm256_add_epi16(acc[t][0], r0);
-        acc[t][1] = _mm256_add_epi16(acc[t][1], r1);
+        acc[t][0] = _mm256_add_epi16(acc[t][0], _mm256_unpacklo_epi8(vlo, vhi));
+        acc[t][1] = _mm256_add_epi16(acc[t][1], _mm256_unpackhi_epi8(vlo, vhi));
     }
 }
 
@@ -89,14 +91,13 @@ BB_AVX2_INLINE void tl_widen(__m256i acc16[][2], __m256i acc32[][4], int nt) {
     }
 }
 
-// One 32-row group for NT tokens. A triple entry is at most 3·127 = 381, so a row gains at most
-// 8·381 per chunk: 8 chunks (24384) fit int16 before widening. A pair vector adds at most 2·254
-// per row: 32 vectors (16256) fit.
+// One 32-row group for NT tokens. A triple entry is at most 3·127 = 381 (382 as ~v), so a row
+// gains at most 8·382 per chunk: 8 chunks (24448) fit int16 before widening. A pair vector adds
+// at most 2·254 per row: 32 vectors (16256) fit.
 BB_AVX2_INLINE void tl_group_tokens(const uint8_t *gp, int64_t chunks, int64_t pair_vectors,
                                     const int8_t *const *tab, int64_t pair_offset, int nt, int prefetch,
                                     int32_t *result /* [nt][32] */) {
     const __m256i m0f = _mm256_set1_epi8(0x0f);
-    const __m256i one16 = _mm256_set1_epi16(1);
     __m256i acc16[4][2], acc32[4][4];
     for (int t = 0; t < nt; t++) {
         acc16[t][0] = acc16[t][1] = _mm256_setzero_si256();
@@ -107,24 +108,23 @@ BB_AVX2_INLINE void tl_group_tokens(const uint8_t *gp, int64_t chunks, int64_t p
         for (int64_t c = c0; c < c1; c++) {
             const uint8_t *chunk = gp + c * BB_TL_CHUNK_BYTES;
             if (prefetch) {
-                _mm_prefetch((const char *)(chunk + 1024), _MM_HINT_T0);
-                _mm_prefetch((const char *)(chunk + 1024 + 64), _MM_HINT_T0);
-                _mm_prefetch((const char *)(chunk + 1024 + 128), _MM_HINT_T0);
+                _mm_prefetch((const char *)(chunk + BB_PREFETCH_AHEAD), _MM_HINT_T0);
+                _mm_prefetch((const char *)(chunk + BB_PREFETCH_AHEAD + 64), _MM_HINT_T0);
+                _mm_prefetch((const char *)(chunk + BB_PREFETCH_AHEAD + 128), _MM_HINT_T0);
             }
             const __m256i signs = _mm256_loadu_si256((const __m256i *)(chunk + 128));
             for (int p = 0; p < 4; p++) {
                 const __m256i a = _mm256_loadu_si256((const __m256i *)(chunk + 32 * p));
                 const __m256i ihi = _mm256_and_si256(_mm256_srli_epi16(a, 4), m0f);
                 const __m256i ilo = _mm256_and_si256(a, m0f);
-                // Sign of row b for triple e is bit 15-2e of word b, of row 16+b bit 14-2e: shift it
-                // to bit 15 and keep the word non-zero, so psignw negates or keeps the entry.
+                // Byte q of the sign vector holds the signs of row bb_tl_row(q), bit e for triple e:
+                // a byte mask per triple, in the same byte order as the lookups.
                 const int e0 = 2 * p, e1 = 2 * p + 1;
-                const __m256i s00 = _mm256_or_si256(_mm256_slli_epi16(signs, 2 * e0), one16);
-                const __m256i s01 = _mm256_or_si256(_mm256_slli_epi16(signs, 2 * e0 + 1), one16);
-                const __m256i s10 = _mm256_or_si256(_mm256_slli_epi16(signs, 2 * e1), one16);
-                const __m256i s11 = _mm256_or_si256(_mm256_slli_epi16(signs, 2 * e1 + 1), one16);
-                tl_lookup(ihi, tab, 32 * (8 * c + e0), nt, acc16, s00, s01, 1);
-                tl_lookup(ilo, tab, 32 * (8 * c + e1), nt, acc16, s10, s11, 1);
+                const __m256i b0 = _mm256_set1_epi8((char)(1 << e0)), b1 = _mm256_set1_epi8((char)(1 << e1));
+                const __m256i n0 = _mm256_cmpeq_epi8(_mm256_and_si256(signs, b0), b0);
+                const __m256i n1 = _mm256_cmpeq_epi8(_mm256_and_si256(signs, b1), b1);
+                tl_lookup(ihi, tab, 32 * (8 * c + e0), nt, acc16, n0, 1);
+                tl_lookup(ilo, tab, 32 * (8 * c + e1), nt, acc16, n1, 1);
             }
         }
         tl_widen(acc16, acc32, nt);
@@ -135,9 +135,9 @@ BB_AVX2_INLINE void tl_group_tokens(const uint8_t *gp, int64_t chunks, int64_t p
         const int64_t v1 = v0 + 32 < pair_vectors ? v0 + 32 : pair_vectors;
         for (int64_t v = v0; v < v1; v++) {
             const __m256i a = _mm256_loadu_si256((const __m256i *)(tail + 32 * v));
-            if (prefetch) _mm_prefetch((const char *)(tail + 32 * v + 1024), _MM_HINT_T0);
-            tl_lookup(_mm256_and_si256(_mm256_srli_epi16(a, 4), m0f), tab, pair_offset + 32 * (2 * v), nt, acc16, none, none, 0);
-            tl_lookup(_mm256_and_si256(a, m0f), tab, pair_offset + 32 * (2 * v + 1), nt, acc16, none, none, 0);
+            if (prefetch && !(v & 1)) _mm_prefetch((const char *)(tail + 32 * v + BB_PREFETCH_AHEAD), _MM_HINT_T0);
+            tl_lookup(_mm256_and_si256(_mm256_srli_epi16(a, 4), m0f), tab, pair_offset + 32 * (2 * v), nt, acc16, none, 0);
+            tl_lookup(_mm256_and_si256(a, m0f), tab, pair_offset + 32 * (2 * v + 1), nt, acc16, none, 0);
         }
         tl_widen(acc16, acc32, nt);
     }
@@ -158,7 +158,7 @@ TL_GROUPS(3)
 TL_GROUPS(4)
 
 BB_AVX2 void bb_ternary_tl_avx2(const uint8_t *packed, int64_t k3, int64_t k2, int64_t rows, int64_t g0, int64_t g1,
-                                const int8_t *tables, int64_t table_stride, const float *scales,
+                                const int32_t *row_bias, const int8_t *tables, int64_t table_stride, const float *scales,
                                 int64_t batch, float alpha, float *out, int64_t out_stride) {
     const int64_t chunks = k3 / 24, pair_vectors = k2 / 4;
     const int64_t group_bytes = chunks * BB_TL_CHUNK_BYTES + pair_vectors * 32;
@@ -182,7 +182,9 @@ BB_AVX2 void bb_ternary_tl_avx2(const uint8_t *packed, int64_t k3, int64_t k2, i
                 const int64_t valid = rows - 32 * g < 32 ? rows - 32 * g : 32;
                 float y[32];
                 for (int i = 0; i < 4; i++) {
-                    const __m256 f = _mm256_cvtepi32_ps(_mm256_loadu_si256((const __m256i *)(acc + 32 * t + 8 * i)));
+                    const __m256i bias = _mm256_loadu_si256((const __m256i *)(row_bias + 32 * g + 8 * i));
+                    const __m256i sum = _mm256_add_epi32(_mm256_loadu_si256((const __m256i *)(acc + 32 * t + 8 * i)), bias);
+                    const __m256 f = _mm256_cvtepi32_ps(sum);
                     _mm256_storeu_ps(y + 8 * i, _mm256_mul_ps(_mm256_div_ps(f, vs), valpha));
                 }
                 memcpy(o, y, (size_t)valid * sizeof(float));

@@ -140,37 +140,56 @@ BB_AVX2_INLINE void tq1_decode(const uint8_t *block, __m256i c[8]) {
     c[7] = tq1_trits(_mm256_inserti128_si256(v4, vc, 1));
 }
 
-BB_AVX2_INLINE int32_t hsum_epi32(__m256i v) {
-    __m128i s = _mm_add_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
-    s = _mm_add_epi32(s, _mm_unpackhi_epi64(s, s));
-    s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 1));
-    return _mm_cvtsi128_si32(s);
-}
-
-// Σ code·q of one block for one token: 8 maddubs of at most |2·128·2| = 512 per int16 lane fit
-// int16 (4096), then widen.
-BB_AVX2_INLINE int32_t tq_block_dot(const __m256i c[8], const int8_t *a) {
+// Σ code·q of one block for one token as 8 int32 lanes: 8 maddubs of at most |2·128·2| = 512 per
+// int16 lane fit int16 (4096), then widen.
+BB_AVX2_INLINE __m256i tq_block_dot(const __m256i c[8], const int8_t *a) {
     __m256i s = _mm256_setzero_si256();
     for (int j = 0; j < 8; j++)
         s = _mm256_add_epi16(s, _mm256_maddubs_epi16(c[j], _mm256_loadu_si256((const __m256i *)(a + 32 * j))));
-    return hsum_epi32(_mm256_madd_epi16(s, _mm256_set1_epi16(1)));
+    return _mm256_madd_epi16(s, _mm256_set1_epi16(1));
 }
 
-// One row for NT tokens: each block is decoded once and reused by every token.
+// The 8 lane sums of 8 vectors, as one vector (v[i] -> lane i).
+BB_AVX2_INLINE __m256i hsum8_epi32(const __m256i v[8]) {
+    const __m256i s01 = _mm256_hadd_epi32(v[0], v[1]), s23 = _mm256_hadd_epi32(v[2], v[3]);
+    const __m256i s45 = _mm256_hadd_epi32(v[4], v[5]), s67 = _mm256_hadd_epi32(v[6], v[7]);
+    const __m256i s0123 = _mm256_hadd_epi32(s01, s23), s4567 = _mm256_hadd_epi32(s45, s67);
+    return _mm256_add_epi32(_mm256_permute2x128_si256(s0123, s4567, 0x20), _mm256_permute2x128_si256(s0123, s4567, 0x31));
+}
+
+// One row for NT tokens: each block is decoded once and reused by every token. Blocks go 8 at a
+// time so the integer sums reduce together; the float products (Σ·(d_w·d_a)) are computed 8 lanes
+// at once, which rounds exactly as the scalar code, and then added to the running sum one block
+// after the other, as llama.cpp's generic code does.
 BB_AVX2_INLINE void tq_row_tokens(int tq1, const uint8_t *row, int64_t nb, const int8_t *q, int64_t q_stride,
                                   const float *scales, const int32_t *sums, int nt, int prefetch, float *result) {
     const int64_t bytes = tq1 ? kTQ1Bytes : kTQ2Bytes;
-    float sum[4] = {0.0f, 0.0f, 0.0f, 0.0f};
-    for (int64_t blk = 0; blk < nb; blk++) {
-        const uint8_t *block = row + blk * bytes;
-        if (prefetch) _mm_prefetch((const char *)(block + 1024), _MM_HINT_T0);
-        __m256i c[8];
-        if (tq1) tq1_decode(block, c); else tq2_decode(block, c);
-        const float dw = _cvtsh_ss(bb_load_u16(block + bytes - 2));
+    float sum[8] = {0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f};
+    for (int64_t g0 = 0; g0 < nb; g0 += 8) {
+        const int n = nb - g0 < 8 ? (int)(nb - g0) : 8;
+        __m256i part[4][8];
+        uint16_t dw_bits[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+        for (int i = 0; i < n; i++) {
+            const uint8_t *block = row + (g0 + i) * bytes;
+            if (prefetch) _mm_prefetch((const char *)(block + BB_PREFETCH_AHEAD), _MM_HINT_T0);
+            __m256i c[8];
+            if (tq1) tq1_decode(block, c); else tq2_decode(block, c);
+            dw_bits[i] = bb_load_u16(block + bytes - 2);
+            for (int t = 0; t < nt; t++) part[t][i] = tq_block_dot(c, q + t * q_stride + 256 * (g0 + i));
+        }
+        for (int t = 0; t < nt; t++)
+            for (int i = n; i < 8; i++) part[t][i] = _mm256_setzero_si256();
+        const __m256 dw = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)dw_bits));
         for (int t = 0; t < nt; t++) {
-            const int32_t dot = tq_block_dot(c, q + t * q_stride + 256 * blk) - sums[t * nb + blk];
-            const float d = dw * scales[t * nb + blk];
-            sum[t] += (float)dot * d;
+            float da_lanes[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+            int32_t sum_lanes[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+            memcpy(da_lanes, scales + t * nb + g0, (size_t)n * sizeof(float));
+            memcpy(sum_lanes, sums + t * nb + g0, (size_t)n * sizeof(int32_t));
+            const __m256i dot = _mm256_sub_epi32(hsum8_epi32(part[t]), _mm256_loadu_si256((const __m256i *)sum_lanes));
+            const __m256 d = _mm256_mul_ps(dw, _mm256_loadu_ps(da_lanes));
+            float p[8];
+            _mm256_storeu_ps(p, _mm256_mul_ps(_mm256_cvtepi32_ps(dot), d));
+            for (int i = 0; i < n; i++) sum[t] += p[i];
         }
     }
     for (int t = 0; t < nt; t++) result[t] = sum[t];

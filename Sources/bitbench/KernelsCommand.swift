@@ -45,6 +45,9 @@ struct KernelsCommand: ParsableCommand {
     @Option(name: .short, help: "Output format: md, csv or json.")
     var o: String = "md"
 
+    @Option(name: .customLong("tl2-config"), help: "TL2 tiling per shape from a bitnet.cpp kernel_config.ini (default: bitnet.cpp presets, else a generated valid tiling).")
+    var tl2Config: String?
+
     func run() throws {
         guard !(cold && hot) else { throw ValidationError("--cold and --hot exclude each other") }
         guard let output = KernelBenchReport.Format(rawValue: o) else {
@@ -59,11 +62,12 @@ struct KernelsCommand: ParsableCommand {
         } else {
             path = nil
         }
-        let config = KernelBenchConfiguration(
+        var config = KernelBenchConfiguration(
             formats: try Self.formats(k), shapes: try Self.list(shape, flag: "--shape", MatrixShape.init(parsing:)),
             batches: try Self.list(batch, flag: "--batch") { Int($0) }, threads: try Self.list(t, flag: "-t") { Int($0) },
             repetitions: r, cold: !hot, path: path, scalarRepetitions: scalarReps, scalarWorkLimit: scalarLimit,
             coldPoolCacheMultiple: coldMultiple)
+        if let tl2Config { config.tiles = try TileConfigurationTable(kernelConfigINI: tl2Config, format: .tl2) }
         let runner = KernelBenchRunner(configuration: config) { message in
             FileHandle.standardError.write(Data((message + "\n").utf8))
         }

@@ -22,7 +22,7 @@ import Testing
         for name in names {
             let f32 = try #require(source.tensors[name])
             let stored = try #require(file.tensors[name], "\(fileName) has no \(name)")
-            #expect(stored.type == format.ggmlType.rawValue, "\(name) type")
+            #expect(stored.type == format.ggmlType, "\(name) type")
             #expect(stored.shape == f32.shape)
             let columns = f32.shape[0], rows = f32.shape[1]
             let weights: [Float] = f32.bytes.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
@@ -41,7 +41,8 @@ import Testing
             let (trits, scale) = try blob.withUnsafeBytes {
                 try format.unpackTernary($0, rows: rows, columns: columns, parameters: .none)
             }
-            #expect(trits == sourceTrits, "\(fileName) \(name): trits differ from the F32 source")
+            let sameTrits = trits == sourceTrits
+            #expect(sameTrits, "\(fileName) \(name): trits differ from the F32 source")
             // TQ blocks keep fp16(α) (llama.cpp stores the block absmax as fp16).
             let expectedScale = format.ggmlType == .tq1_0 || format.ggmlType == .tq2_0 ? Float(Float16(alpha)) : alpha
             #expect(scale == expectedScale, "\(fileName) \(name): scale \(scale), expected \(expectedScale)")
@@ -53,10 +54,11 @@ import Testing
                 }
             }
             let expectedValues = sourceTrits.map { Float($0) * expectedScale }
-            #expect(bitwiseEqual(dequantized, expectedValues), "\(fileName) \(name): dequantized values differ")
+            let matches = bitwiseEqual(dequantized, expectedValues)
+            #expect(matches, "\(fileName) \(name): dequantized values differ")
             if format.ggmlType == .i2_s || format.ggmlType == .tl2 {
-                #expect(bitwiseEqual(dequantized.map { $0 == 0 ? 0 : $0 }, weights.map { $0 == 0 ? 0 : $0 }),
-                        "\(fileName) \(name): dequantized values differ from the F32 file")
+                let matchesSource = bitwiseEqual(dequantized.map { $0 == 0 ? 0 : $0 }, weights.map { $0 == 0 ? 0 : $0 })
+                #expect(matchesSource, "\(fileName) \(name): dequantized values differ from the F32 file")
             }
 
             // Our quantizer writes the reference tool's exact bytes.

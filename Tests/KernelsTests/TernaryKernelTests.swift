@@ -132,7 +132,8 @@ import Testing
                             }
                         }
                     }
-                    #expect(bitwiseEqual(batched, single), "\(path.rawValue) batch \(batch)")
+                    let same = bitwiseEqual(batched, single)
+                    #expect(same, "\(path.rawValue) batch \(batch): batched and per-token results differ")
                 }
             }
         }

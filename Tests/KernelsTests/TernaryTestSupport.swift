@@ -3,85 +3,31 @@ import GGUF
 import Kernels
 import TestSupport
 
-/// A minimal test-only GGUF tensor locator for the bitnet-tiny fixtures: it walks the header,
-/// skips the metadata and returns each tensor's type, shape and bytes (FORMATS.md section 1).
+/// A bitnet-tiny fixture opened with the GGUF reader, its tensors by name.
 struct TernaryFixtureFile {
     struct Tensor {
         var name: String
         var shape: [Int]
-        var type: UInt32
+        var type: GGMLType
         var bytes: Data
     }
 
+    let file: GGUFFile
     let tensors: [String: Tensor]
-    let order: [String]
 
     init(path: String) throws {
-        let data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
-        var cursor = 0
-        func read<T: FixedWidthInteger>(_: T.Type) throws -> T {
-            guard cursor + MemoryLayout<T>.size <= data.count else { throw FixtureError("\(path): truncated at \(cursor)") }
-            let value = data.withUnsafeBytes { T(littleEndian: $0.loadUnaligned(fromByteOffset: cursor, as: T.self)) }
-            cursor += MemoryLayout<T>.size
-            return value
-        }
-        func readString() throws -> String {
-            let length = Int(try read(UInt64.self))
-            guard length < 1 << 24, cursor + length <= data.count else { throw FixtureError("\(path): bad string at \(cursor)") }
-            defer { cursor += length }
-            return String(decoding: data[cursor..<(cursor + length)], as: UTF8.self)
-        }
-        func skipValue(_ type: UInt32) throws {
-            let sizes: [UInt32: Int] = [0: 1, 1: 1, 2: 2, 3: 2, 4: 4, 5: 4, 6: 4, 7: 1, 10: 8, 11: 8, 12: 8]
-            switch type {
-            case 8: _ = try readString()
-            case 9:
-                let element = try read(UInt32.self)
-                let count = try read(UInt64.self)
-                for _ in 0..<count { try skipValue(element) }
-            default:
-                guard let size = sizes[type] else { throw FixtureError("\(path): unknown value type \(type)") }
-                cursor += size
-            }
-        }
-        guard try read(UInt32.self) == 0x4655_4747 else { throw FixtureError("\(path): not GGUF") }
-        _ = try read(UInt32.self)
-        let tensorCount = Int(try read(UInt64.self))
-        let keyCount = Int(try read(UInt64.self))
-        for _ in 0..<keyCount {
-            _ = try readString()
-            try skipValue(try read(UInt32.self))
-        }
-        var infos: [(String, [Int], UInt32, Int)] = []
-        for _ in 0..<tensorCount {
-            let name = try readString()
-            let dimensions = Int(try read(UInt32.self))
-            var shape: [Int] = []
-            for _ in 0..<dimensions { shape.append(Int(try read(UInt64.self))) }
-            let type = try read(UInt32.self)
-            let offset = Int(try read(UInt64.self))
-            infos.append((name, shape, type, offset))
-        }
-        let dataStart = (cursor + 31) / 32 * 32
+        file = try GGUFFile(path: path)
         var tensors: [String: Tensor] = [:]
-        for (name, shape, type, offset) in infos {
-            guard let ggml = GGMLType(rawValue: type), let size = ggml.byteCount(shape: shape),
-                  dataStart + offset + size <= data.count else {
-                throw FixtureError("\(path): tensor \(name) of type \(type) does not fit")
-            }
-            let start = dataStart + offset
-            tensors[name] = Tensor(name: name, shape: shape, type: type, bytes: data.subdata(in: start..<(start + size)))
+        for info in file.tensorInfos {
+            guard let data = file.tensorData(info.name) else { throw FixtureError("\(path): no data for \(info.name)") }
+            tensors[info.name] = Tensor(name: info.name, shape: info.shape, type: info.type, bytes: Data(data))
         }
         self.tensors = tensors
-        self.order = infos.map { $0.0 }
     }
 
-    /// The 2-D linear weights (every tensor that is neither the embedding nor a norm).
+    /// The 2-D linear weights (every 2-D tensor but the embedding), in file order.
     var linearWeightNames: [String] {
-        order.filter { name in
-            guard let t = tensors[name] else { return false }
-            return t.shape.count == 2 && name != "token_embd.weight"
-        }
+        file.tensorInfos.filter { $0.shape.count == 2 && $0.name != "token_embd.weight" }.map(\.name)
     }
 
     /// The bitnet-tiny file of one format.
@@ -93,6 +39,7 @@ struct TernaryFixtureFile {
     static let f32: Result<TernaryFixtureFile, Error> = Result {
         let source = Fixtures.shared("bitnet-tiny/bitnet-tiny.f32.gguf.xz")
         let directory = try Fixtures.temporaryDirectory("bitbench-ternary")
+        defer { try? FileManager.default.removeItem(at: directory) }
         let target = directory.appendingPathComponent("bitnet-tiny.f32.gguf")
         _ = FileManager.default.createFile(atPath: target.path, contents: nil)
         let output = try FileHandle(forWritingTo: target)
@@ -104,7 +51,6 @@ struct TernaryFixtureFile {
         process.waitUntilExit()
         try output.close()
         guard process.terminationStatus == 0 else { throw FixtureError("xz -dc \(source.path) exited \(process.terminationStatus)") }
-        defer { try? FileManager.default.removeItem(at: directory) }
         return try TernaryFixtureFile(path: target.path)
     }
 }

@@ -25,6 +25,9 @@ public struct KernelBenchConfiguration: Sendable {
     public var coldPoolCacheMultiple: Int
     /// Seed of the random weights and activations.
     public var seed: UInt64
+    /// TL1/TL2 tiling per shape (e.g. from --tl2-config); shapes missing here use bitnet.cpp's
+    /// presets, else a generated valid tiling (the benchmark makes its own weights).
+    public var tiles: TileConfigurationTable = TileConfigurationTable()
 
     /// Makes a configuration; see the properties for the meaning of each value.
     public init(formats: [WeightFormatID], shapes: [MatrixShape], batches: [Int], threads: [Int],

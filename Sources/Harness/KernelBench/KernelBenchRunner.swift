@@ -77,13 +77,19 @@ public final class KernelBenchRunner {
             let weights = try randomMatrix(shape)
             for id in formats {
                 let format = WeightFormats.format(id)
+                let parameters: FormatParameters
                 do {
-                    try format.checkShape(rows: shape.rows, columns: shape.columns, parameters: .none)
+                    parameters = try config.tiles.parameters(for: id, rows: shape.rows, columns: shape.columns, generateMissing: true)
+                    try format.checkShape(rows: shape.rows, columns: shape.columns, parameters: parameters)
                 } catch {
                     log("skipping \(id.rawValue) \(shape): \(error)")
                     continue
                 }
-                records += try measure(format, shape: shape, weights: weights, path: path, poolBytes: poolBytes, probe: probe)
+                if let tile = parameters.tile {
+                    log("\(id.rawValue) \(shape): BM=\(tile.rowsPerTile) BK=\(tile.kBlock) bm=\(tile.rowsPerGroup)")
+                }
+                records += try measure(format, shape: shape, parameters: parameters, weights: weights, path: path,
+                                       poolBytes: poolBytes, probe: probe)
             }
         }
         fillRatiosToF16(&records)
@@ -107,15 +113,15 @@ public final class KernelBenchRunner {
         return (0..<count).map { _ in generator.nextFloat() * 0.05 }
     }
 
-    private func measure(_ format: any WeightFormat, shape: MatrixShape, weights: [Float], path: KernelPath,
-                         poolBytes: Int, probe: BandwidthProbe) throws -> [KernelBenchRecord] {
+    private func measure(_ format: any WeightFormat, shape: MatrixShape, parameters: FormatParameters, weights: [Float],
+                         path: KernelPath, poolBytes: Int, probe: BandwidthProbe) throws -> [KernelBenchRecord] {
         let config = configuration
-        let byteCount = format.byteCount(rows: shape.rows, columns: shape.columns, parameters: .none)
+        let byteCount = format.byteCount(rows: shape.rows, columns: shape.columns, parameters: parameters)
         try requireMemory(byteCount, for: "one \(format.id.rawValue) \(shape) matrix")
         var blob = [UInt8](repeating: 0, count: byteCount)
         try weights.withUnsafeBufferPointer { w in
             try blob.withUnsafeMutableBytes { b in
-                try format.quantize(w, rows: shape.rows, columns: shape.columns, parameters: .none, into: b)
+                try format.quantize(w, rows: shape.rows, columns: shape.columns, parameters: parameters, into: b)
             }
         }
         // Copies: enough to exceed the cold pool size; the budget counts each copy twice, since a
@@ -135,10 +141,10 @@ public final class KernelBenchRunner {
         log("\(format.id.rawValue) \(shape): \(copyCount) cop\(copyCount == 1 ? "y" : "ies") of \(String(format: "%.1f", Double(byteCount) / 1048576)) MiB")
         let copies = try blob.withUnsafeBytes { try WeightCopies(blob: $0, count: copyCount) }
         blob = []
-        let fast = try copies.prepare(format, shape: shape, path: path)
+        let fast = try copies.prepare(format, shape: shape, parameters: parameters, path: path)
         // The scalar reference is slow enough that two copies suffice, and a format that repacks at
         // prepare time then holds only two extra copies.
-        let scalar = config.scalarRepetitions > 0 ? try copies.prepare(format, shape: shape, path: .scalar, limit: 2) : []
+        let scalar = config.scalarRepetitions > 0 ? try copies.prepare(format, shape: shape, parameters: parameters, path: .scalar, limit: 2) : []
 
         let maxBatch = config.batches.max() ?? 1
         var generator = SplitMix64(seed: config.seed &+ 7)

@@ -24,12 +24,12 @@ final class WeightCopies: @unchecked Sendable {
     }
 
     /// Prepares the first `limit` copies (all by default) for `path`, once.
-    func prepare(_ format: any WeightFormat, shape: MatrixShape, path: KernelPath,
-                 limit: Int = .max) throws -> [any PreparedWeights] {
+    func prepare(_ format: any WeightFormat, shape: MatrixShape, parameters: FormatParameters = .none,
+                 path: KernelPath, limit: Int = .max) throws -> [any PreparedWeights] {
         if let done = preparedByPath[path] { return done }
         let prepared = try buffers.prefix(limit).map { buffer in
             try format.prepare(UnsafeRawBufferPointer(start: buffer.pointer, count: blobBytes),
-                               rows: shape.rows, columns: shape.columns, parameters: .none, path: path)
+                               rows: shape.rows, columns: shape.columns, parameters: parameters, path: path)
         }
         preparedByPath[path] = prepared
         return prepared

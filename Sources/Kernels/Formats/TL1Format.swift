@@ -17,6 +17,12 @@ public struct TL1Format: TernaryWeightFormat {
 
     /// The layout for a shape, with the tile from the parameters or bitnet.cpp's presets.
     func layout(rows: Int, columns: Int, parameters: FormatParameters) throws -> TL1Layout {
+        guard rows > 0, columns > 0 else {
+            throw KernelError.unsupportedShape(format: id, rows: rows, columns: columns, reason: "the matrix is empty")
+        }
+        guard columns % 4 == 0 else {
+            throw KernelError.unsupportedShape(format: id, rows: rows, columns: columns, reason: "K must be a multiple of 4 (pairs of pairs); K=\(columns)")
+        }
         guard let tile = parameters.tile
             ?? TileConfigurationTable.bitnetPresets.configuration(for: .tl1, rows: rows, columns: columns) else {
             throw KernelError.missingTileConfiguration(format: id, rows: rows, columns: columns)

@@ -12,14 +12,21 @@ public struct TL2Format: TernaryWeightFormat {
 
     public var id: WeightFormatID { .tl2 }
     public var ggmlType: GGMLType { .tl2 }
-    /// The tail `K mod BK` must be a multiple of 32; BK itself is a multiple of 24.
-    public var blockSize: Int { 32 }
+    /// K = (a multiple of BK, itself a multiple of 24) + (a tail that is a multiple of 32), so K is
+    /// a multiple of 8; the tiling decides which such K are possible.
+    public var blockSize: Int { 8 }
     /// 5 bits per triple; the size formula's padding adds a little for small K.
     public var nominalBitsPerWeight: Double { 5.0 / 3.0 }
     public var activation: ActivationEncoding { .lookupTable }
 
     /// The layout for a shape, with the tile from the parameters or bitnet.cpp's presets.
     func layout(rows: Int, columns: Int, parameters: FormatParameters) throws -> TL2Layout {
+        guard rows > 0, columns > 0 else {
+            throw KernelError.unsupportedShape(format: id, rows: rows, columns: columns, reason: "the matrix is empty")
+        }
+        guard columns % 8 == 0 else {
+            throw KernelError.unsupportedShape(format: id, rows: rows, columns: columns, reason: "K must be a multiple of 8 (k-blocks of 24k columns plus a tail of 32j); K=\(columns)")
+        }
         guard let tile = parameters.tile
             ?? TileConfigurationTable.bitnetPresets.configuration(for: .tl2, rows: rows, columns: columns) else {
             throw KernelError.missingTileConfiguration(format: id, rows: rows, columns: columns)

@@ -5,7 +5,8 @@ import CKernels
 /// I2_S, TQ1_0 and TQ2_0 run on the standard blob, which must outlive this object. TL1 and TL2
 /// are repacked once into a group-major layout: bitnet.cpp's own 32-byte TL2 vectors (TL1 bytes
 /// regrouped the same way), reordered so each 32-row group is one contiguous stream; the kernels
-/// then need no tile parameters and the blob may be released.
+/// then need no tile parameters and the blob may be released (except on the scalar path, which
+/// reads the standard tiles).
 final class TernaryPreparedWeights: PreparedWeights, @unchecked Sendable {
     let format: WeightFormatID
     let rows: Int
@@ -17,6 +18,8 @@ final class TernaryPreparedWeights: PreparedWeights, @unchecked Sendable {
     private let kernel: Kernel
     private let weights: UnsafeRawPointer
     private let owned: UnsafeMutableRawPointer?
+    /// TL: per row (32 per group), the number of negative triples (see ternary_tl.c).
+    private let rowBias: UnsafeMutablePointer<Int32>?
     private let alpha: Float
     private let reference: TernaryScalarReference
 
@@ -35,6 +38,7 @@ final class TernaryPreparedWeights: PreparedWeights, @unchecked Sendable {
             kernel = .i2s
             weights = UnsafeRawPointer(blob.baseAddress!)
             owned = nil
+            rowBias = nil
             weightBytes = rows * columns / 4
         case is TQ2_0Format:
             let blocks = rows * columns / 256
@@ -42,37 +46,56 @@ final class TernaryPreparedWeights: PreparedWeights, @unchecked Sendable {
             kernel = .tq2
             weights = UnsafeRawPointer(blob.baseAddress!)
             owned = nil
+            rowBias = nil
             weightBytes = blocks * 66
         case is TQ1_0Format:
             kernel = .tq1
             weights = UnsafeRawPointer(blob.baseAddress!)
             owned = nil
+            rowBias = nil
             weightBytes = rows * columns / 256 * 54
         case let tl2 as TL2Format:
             let layout = try tl2.layout(rows: rows, columns: columns, parameters: parameters)
             kernel = .lookup(threeColumns: layout.threeColumns, twoColumns: layout.twoColumns)
             let groupBytes = Self.groupBytes(threeColumns: layout.threeColumns, twoColumns: layout.twoColumns)
             weightBytes = (rows + 31) / 32 * groupBytes
-            let buffer = UnsafeMutableRawPointer.allocate(byteCount: max(weightBytes, 64), alignment: 64)
-            Self.repackTL2(blob, layout: layout, groupBytes: groupBytes, into: buffer)
-            owned = buffer
-            weights = UnsafeRawPointer(buffer)
+            if path == .scalar {
+                (owned, weights, rowBias) = (nil, UnsafeRawPointer(blob.baseAddress!), nil)  // the reference reads the tiles
+            } else {
+                let buffer = UnsafeMutableRawPointer.allocate(byteCount: max(weightBytes, 64), alignment: 64)
+                let bias = UnsafeMutablePointer<Int32>.allocate(capacity: (rows + 31) / 32 * 32)
+                bias.initialize(repeating: 0, count: (rows + 31) / 32 * 32)
+                Self.repackTL2(blob, layout: layout, groupBytes: groupBytes, into: buffer, negativeCounts: bias)
+                owned = buffer
+                weights = UnsafeRawPointer(buffer)
+                rowBias = bias
+            }
         case let tl1 as TL1Format:
             let layout = try tl1.layout(rows: rows, columns: columns, parameters: parameters)
             kernel = .lookup(threeColumns: 0, twoColumns: columns)
             let groupBytes = Self.groupBytes(threeColumns: 0, twoColumns: columns)
             weightBytes = (rows + 31) / 32 * groupBytes
-            let buffer = UnsafeMutableRawPointer.allocate(byteCount: max(weightBytes, 64), alignment: 64)
-            buffer.initializeMemory(as: UInt8.self, repeating: 0, count: weightBytes)
-            Self.repackTL1(blob, layout: layout, groupBytes: groupBytes, into: buffer)
-            owned = buffer
-            weights = UnsafeRawPointer(buffer)
+            if path == .scalar {
+                (owned, weights, rowBias) = (nil, UnsafeRawPointer(blob.baseAddress!), nil)
+            } else {
+                let buffer = UnsafeMutableRawPointer.allocate(byteCount: max(weightBytes, 64), alignment: 64)
+                buffer.initializeMemory(as: UInt8.self, repeating: 0, count: weightBytes)
+                Self.repackTL1(blob, layout: layout, groupBytes: groupBytes, into: buffer)
+                owned = buffer
+                weights = UnsafeRawPointer(buffer)
+                let bias = UnsafeMutablePointer<Int32>.allocate(capacity: (rows + 31) / 32 * 32)
+                bias.initialize(repeating: 0, count: (rows + 31) / 32 * 32)  // pairs carry no signs
+                rowBias = bias
+            }
         default:
             throw KernelError.unsupportedPath(format: format.id, path: path, reason: "not a ternary format with kernels")
         }
     }
 
-    deinit { owned?.deallocate() }
+    deinit {
+        owned?.deallocate()
+        rowBias?.deallocate()
+    }
 
     /// Throws unless `path` can run here: AVX2 needs an x86-64 CPU with AVX2, FMA and F16C.
     static func checkPath(_ path: KernelPath, format: WeightFormatID) throws {
@@ -118,16 +141,19 @@ final class TernaryPreparedWeights: PreparedWeights, @unchecked Sendable {
         threeColumns / 24 * 160 + twoColumns / 4 * 32
     }
 
-    /// Moves bitnet.cpp's TL2 vectors into group-major order; each 32-byte vector is unchanged.
+    /// Moves bitnet.cpp's TL2 magnitude and pair vectors into group-major order unchanged, and
+    /// rewrites each chunk's sign words as one byte per row position q (bit e: triple e of row
+    /// PERM(q)), counting each row's negative triples.
     private static func repackTL2(_ blob: UnsafeRawBufferPointer, layout: TL2Layout, groupBytes: Int,
-                                  into buffer: UnsafeMutableRawPointer) {
+                                  into buffer: UnsafeMutableRawPointer, negativeCounts: UnsafeMutablePointer<Int32>) {
         let source = blob.baseAddress!
         let kk = layout.triplesPerBlock
         let groupsPerTile = layout.rowsPerTile / 32
         let pairBase = layout.threeColumns / 24 * 160
         for t in 0..<(layout.rows / layout.rowsPerTile) {
             for g in 0..<groupsPerTile {
-                let group = buffer + (t * groupsPerTile + g) * groupBytes
+                let groupIndex = t * groupsPerTile + g
+                let group = buffer + groupIndex * groupBytes
                 for kb in 0..<layout.kBlocks {
                     for c in 0..<(kk / 8) {
                         let chunk = group + (kb * kk / 8 + c) * 160
@@ -135,8 +161,18 @@ final class TernaryPreparedWeights: PreparedWeights, @unchecked Sendable {
                             let from = layout.magnitudeOffset(tile: t, kBlock: kb, group: g, pair: 4 * c + p, position: 0)
                             (chunk + 32 * p).copyMemory(from: source + from, byteCount: 32)
                         }
-                        let signs = layout.signWordOffset(tile: t, kBlock: kb, group: g, chunk: c, word: 0)
-                        (chunk + 128).copyMemory(from: source + signs, byteCount: 32)
+                        let signs = chunk.assumingMemoryBound(to: UInt8.self) + 128
+                        for q in 0..<32 {
+                            let row = TL2Layout.permutedRow(q)
+                            let offset = layout.signWordOffset(tile: t, kBlock: kb, group: g, chunk: c, word: row % 16)
+                            let word = UInt16(littleEndian: blob.loadUnaligned(fromByteOffset: offset, as: UInt16.self))
+                            var byte: UInt8 = 0
+                            for e in 0..<8 where (word >> (row < 16 ? 15 - 2 * e : 14 - 2 * e)) & 1 == 1 {
+                                byte |= 1 << e
+                            }
+                            signs[q] = byte
+                            negativeCounts[groupIndex * 32 + row] += Int32(byte.nonzeroBitCount)
+                        }
                     }
                 }
                 for kb2 in 0..<(layout.twoColumns / 32) {
@@ -221,16 +257,17 @@ final class TernaryPreparedWeights: PreparedWeights, @unchecked Sendable {
         case let .lookup(k3, k2):
             let w = weights.assumingMemoryBound(to: UInt8.self)
             let tables = encoded.tables!, tableStride = Int64(encoded.tableBytesPerToken)
+            let bias = UnsafePointer(rowBias!)
             pool.parallelFor((rows + 31) / 32) { range, _ in
                 let g0 = Int64(range.lowerBound), g1 = Int64(range.upperBound)
                 #if arch(x86_64)
                 if avx2 {
-                    bb_ternary_tl_avx2(w, Int64(k3), Int64(k2), Int64(self.rows), g0, g1, tables, tableStride,
+                    bb_ternary_tl_avx2(w, Int64(k3), Int64(k2), Int64(self.rows), g0, g1, bias, tables, tableStride,
                                        encoded.scales, Int64(batch), self.alpha, output, Int64(self.rows))
                     return
                 }
                 #endif
-                bb_ternary_tl_portable(w, Int64(k3), Int64(k2), Int64(self.rows), g0, g1, tables, tableStride,
+                bb_ternary_tl_portable(w, Int64(k3), Int64(k2), Int64(self.rows), g0, g1, bias, tables, tableStride,
                                        encoded.scales, Int64(batch), self.alpha, output, Int64(self.rows))
             }
         }

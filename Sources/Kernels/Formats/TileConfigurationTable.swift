@@ -1,11 +1,13 @@
 import Foundation
+import GGUF
 
 /// TL1/TL2 tiling (BM, BK, bm) per weight shape (M, K). bitnet.cpp fixes these when it generates its
 /// kernels and never stores them in the GGUF (FORMATS.md 2.2, 2.3.1), so a reader needs a side
 /// table: our own GGUF keys, bitnet.cpp's presets, or a bitnet.cpp `kernel_config.ini`.
 ///
-/// Our GGUF keys (bitnet.cpp ignores unknown keys): `bitbench.tl1.tiles` and `bitbench.tl2.tiles`,
-/// each an array of strings `"M,K,BM,BK,bm"`, one per shape, e.g. `"768,3072,256,96,32"`.
+/// Our GGUF keys (bitnet.cpp ignores unknown keys), one per shape:
+/// `bitbench.<format>.tile.<M>x<K>` = uint32 array `[BM, BK, bm]`,
+/// e.g. `bitbench.tl2.tile.768x3072 = [256, 96, 32]`.
 public struct TileConfigurationTable: Sendable, Equatable {
     /// One table entry's key: the format and the weight shape.
     public struct Key: Hashable, Sendable {
@@ -29,9 +31,9 @@ public struct TileConfigurationTable: Sendable, Equatable {
     /// Makes a table from entries.
     public init(entries: [Key: TileConfiguration] = [:]) { self.entries = entries }
 
-    /// The GGUF metadata key holding a format's tiles.
-    public static func metadataKey(for format: WeightFormatID) -> String {
-        "bitbench.\(format.rawValue).tiles"
+    /// The GGUF metadata key of one shape's tiling.
+    public static func metadataKey(for format: WeightFormatID, rows: Int, columns: Int) -> String {
+        "bitbench.\(format.rawValue).tile.\(rows)x\(columns)"
     }
 
     /// The entry for a shape, if any.
@@ -50,14 +52,42 @@ public struct TileConfigurationTable: Sendable, Equatable {
     }
 
     /// The format parameters for a TL1/TL2 tensor: this table's entry, else bitnet.cpp's preset,
-    /// else `KernelError.missingTileConfiguration`. Other formats need no parameters.
-    public func parameters(for format: WeightFormatID, rows: Int, columns: Int) throws -> FormatParameters {
+    /// else (only when `generateMissing`, for tensors we create ourselves: benchmarks, synthetic
+    /// models) `generated(for:rows:columns:)`, else `KernelError.missingTileConfiguration`.
+    /// Other formats need no parameters. A file read from elsewhere must never use a generated
+    /// tiling: a wrong BM/BK decodes silently to garbage.
+    public func parameters(for format: WeightFormatID, rows: Int, columns: Int,
+                           generateMissing: Bool = false) throws -> FormatParameters {
         guard format == .tl1 || format == .tl2 else { return .none }
         if let tile = configuration(for: format, rows: rows, columns: columns)
-            ?? Self.bitnetPresets.configuration(for: format, rows: rows, columns: columns) {
+            ?? Self.bitnetPresets.configuration(for: format, rows: rows, columns: columns)
+            ?? (generateMissing ? Self.generated(for: format, rows: rows, columns: columns) : nil) {
             return FormatParameters(tile: tile)
         }
         throw KernelError.missingTileConfiguration(format: format, rows: rows, columns: columns)
+    }
+
+    /// Tile heights tried in order by `generated`: bitnet.cpp's common choices first.
+    private static let rowsPerTileCandidates = [256, 128, 320, 160, 192, 96, 64, 32]
+
+    /// A valid tiling for a shape without a preset, for tensors we write ourselves:
+    /// TL2: BM = the first of 256, 128, 320, 160, 192, 96, 64, 32 dividing M and BK = 96 (bitnet.cpp's
+    /// usual choice), which leaves a tail `K mod 96` ∈ {0, 32, 64} when K is a multiple of 32;
+    /// TL1: the same BM, BK 128 or 64 dividing K, bm = 32. Our kernels repack the tiles, so every
+    /// valid choice runs at the same speed here; bitnet.cpp would need the same values compiled in
+    /// (see `kernelConfigINI(for:)`). Nil when no choice fits.
+    public static func generated(for format: WeightFormatID, rows: Int, columns: Int) -> TileConfiguration? {
+        guard let bigM = rowsPerTileCandidates.first(where: { rows > 0 && rows % $0 == 0 }) else { return nil }
+        switch format {
+        case .tl2:
+            guard columns >= 256, columns % 32 == 0 else { return nil }
+            return TileConfiguration(rowsPerTile: bigM, kBlock: 96, rowsPerGroup: 32)
+        case .tl1:
+            guard let bk = [128, 64].first(where: { columns > 0 && columns % $0 == 0 }) else { return nil }
+            return TileConfiguration(rowsPerTile: bigM, kBlock: bk, rowsPerGroup: 32)
+        default:
+            return nil
+        }
     }
 
     // MARK: bitnet.cpp presets
@@ -86,28 +116,52 @@ public struct TileConfigurationTable: Sendable, Equatable {
         return table
     }()
 
-    // MARK: "M,K,BM,BK,bm" strings (our GGUF keys)
+    // MARK: Our GGUF keys
 
-    /// Reads `"M,K,BM,BK,bm"` strings for one format; `source` names where they came from in errors.
-    public init(tileStrings: [String], format: WeightFormatID, source: String) throws {
+    /// Reads every `bitbench.tl1.tile.<M>x<K>` / `bitbench.tl2.tile.<M>x<K>` key; other keys are ignored.
+    public init(metadata: GGUFMetadata) throws {
         self.init()
-        for (index, text) in tileStrings.enumerated() {
-            let fields = text.split(separator: ",", omittingEmptySubsequences: false)
-                .map { Int($0.trimmingCharacters(in: .whitespaces)) }
-            guard fields.count == 5, let m = fields[0], let k = fields[1], let bigM = fields[2],
-                  let bk = fields[3], let bm = fields[4], m > 0, k > 0, bigM > 0, bk > 0, bm > 0 else {
-                throw TileConfigurationError(source: source,
-                    reason: "entry \(index) is \"\(text)\"; expected five positive integers \"M,K,BM,BK,bm\"")
+        for key in metadata.keys {
+            let format: WeightFormatID
+            if key.hasPrefix("bitbench.tl1.tile.") {
+                format = .tl1
+            } else if key.hasPrefix("bitbench.tl2.tile.") {
+                format = .tl2
+            } else {
+                continue
             }
-            set(TileConfiguration(rowsPerTile: bigM, kBlock: bk, rowsPerGroup: bm), for: format, rows: m, columns: k)
+            let shape = key.dropFirst("bitbench.tl2.tile.".count).split(separator: "x", omittingEmptySubsequences: false)
+            guard shape.count == 2, let m = Int(shape[0]), let k = Int(shape[1]), m > 0, k > 0 else {
+                throw TileConfigurationError(source: key, reason: "the key must end in <M>x<K> with positive integers")
+            }
+            guard let values = metadata[key]?.intArray, values.count == 3, values.allSatisfy({ $0 > 0 }) else {
+                throw TileConfigurationError(source: key, reason: "expected an array of three positive integers [BM, BK, bm], got \(metadata[key].map { "\($0)" } ?? "nothing")")
+            }
+            set(TileConfiguration(rowsPerTile: values[0], kBlock: values[1], rowsPerGroup: values[2]), for: format, rows: m, columns: k)
         }
     }
 
-    /// This table's entries for one format as `"M,K,BM,BK,bm"` strings, sorted by (M, K).
-    public func tileStrings(for format: WeightFormatID) -> [String] {
+    /// Writes every entry as a `bitbench.<format>.tile.<M>x<K>` key (uint32 `[BM, BK, bm]`), sorted by shape.
+    public func store(into metadata: inout GGUFMetadata) {
+        let sorted = entries.sorted {
+            ($0.key.format.rawValue, $0.key.rows, $0.key.columns) < ($1.key.format.rawValue, $1.key.rows, $1.key.columns)
+        }
+        for (key, tile) in sorted {
+            metadata[Self.metadataKey(for: key.format, rows: key.rows, columns: key.columns)] =
+                .array(elementType: .uint32, values: [tile.rowsPerTile, tile.kBlock, tile.rowsPerGroup].map { .uint32(UInt32($0)) })
+        }
+    }
+
+    /// One format's entries as bitnet.cpp's `kernel_config.ini` text (sections `[Kernels_N]` with
+    /// m, k, bm = BM, bk = BK, bmm = bm), sorted by shape, for building bitnet.cpp with the same tiles.
+    public func kernelConfigINI(for format: WeightFormatID) -> String {
         entries.filter { $0.key.format == format }
             .sorted { ($0.key.rows, $0.key.columns) < ($1.key.rows, $1.key.columns) }
-            .map { "\($0.key.rows),\($0.key.columns),\($0.value.rowsPerTile),\($0.value.kBlock),\($0.value.rowsPerGroup)" }
+            .enumerated()
+            .map { index, entry in
+                "[Kernels_\(index)]\nm = \(entry.key.rows)\nk = \(entry.key.columns)\nbm = \(entry.value.rowsPerTile)\nbk = \(entry.value.kBlock)\nbmm = \(entry.value.rowsPerGroup)\n"
+            }
+            .joined(separator: "\n")
     }
 
     // MARK: bitnet.cpp kernel_config.ini
