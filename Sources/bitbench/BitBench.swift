@@ -11,11 +11,11 @@ struct BitBench: ParsableCommand {
             // One line per command; each lives in its own file under Sources/bitbench/.
             ModelCommand.self,
             KernelsCommand.self,
-            SysinfoCommand.self,
             TokenizeCommand.self,
-            MeasureCommand.self,
             RunCommand.self,
             EvalCommand.self,
+            SysinfoCommand.self,
+            MeasureCommand.self,
         ]
     )
 }

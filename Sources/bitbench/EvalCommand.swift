@@ -56,7 +56,7 @@ struct EvalCommand: ParsableCommand {
             }
             guard !tokens.isEmpty else { throw ModelError.invalidOption("nothing to evaluate: no tokens") }
             let result = try session.teacherForce(tokens, top: top)
-            var json = "{\"model\":" + Self.quoted(modelOptions.model)
+            var json = "{\"model\":" + Self.quoted(source.sourceLabel)
             json += ",\"ids\":[" + result.ids.map(String.init).joined(separator: ",") + "]"
             json += ",\"top\":[" + result.top.map { row in
                 "[" + row.map { "[\($0.id),\(Self.number($0.logit))]" }.joined(separator: ",") + "]"
@@ -82,7 +82,7 @@ struct EvalCommand: ParsableCommand {
         let result = try session.perplexity(tokens)
         let seconds = Date().timeIntervalSince(start)
         let report: [String: Any] = [
-            "model": modelOptions.model, "text_file": file, "tokens": tokens.count,
+            "model": source.sourceLabel, "text_file": file, "tokens": tokens.count,
             "scored_tokens": result.scoredTokens, "windows": result.windows, "context": session.contextLength,
             "perplexity": result.perplexity, "seconds": seconds,
         ]

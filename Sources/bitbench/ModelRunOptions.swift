@@ -7,7 +7,9 @@ import Kernels
 /// The options `run` and `eval` share: which model, and how the session is set up.
 struct ModelRunOptions: ParsableArguments {
     @Option(name: .shortAndLong, help: "The GGUF model file.")
-    var model: String
+    var model: String?
+
+    @OptionGroup(title: "Synthetic models (instead of -m)") var synthetic: SyntheticOptions
 
     @Option(name: .shortAndLong, help: "Worker threads (default: the number of online CPUs).")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
@@ -26,6 +28,9 @@ struct ModelRunOptions: ParsableArguments {
     var tl2Config: String?
 
     func validate() throws {
+        guard (model == nil) != (synthetic.synthetic == nil) else {
+            throw ValidationError("give a model file with -m or a synthetic model with --synthetic (one of them)")
+        }
         guard threads >= 1 else { throw ValidationError("-t must be at least 1, got \(threads)") }
         guard batchSize >= 1 else { throw ValidationError("-b must be at least 1, got \(batchSize)") }
         if let contextLength, contextLength < 1 { throw ValidationError("-c must be at least 1, got \(contextLength)") }
@@ -44,9 +49,13 @@ struct ModelRunOptions: ParsableArguments {
                               kernelPath: kernelPath.flatMap(KernelPath.init(rawValue:)), tileConfigurations: tiles)
     }
 
-    /// The model's tensors: the mapped GGUF file.
+    /// The model's tensors: the mapped GGUF file, or a synthetic model made in memory after the
+    /// memory plan for this context, batch and thread count fits.
     func tensorSource() throws -> TensorSource {
-        try GGUFFile(path: model)
+        if synthetic.isRequested {
+            return try synthetic.makeSource(context: contextLength, batch: batchSize, threads: threads)
+        }
+        return try GGUFFile(path: model ?? "")
     }
 }
 

@@ -156,7 +156,7 @@ struct RunCommand: ParsableCommand {
         StandardError.line("bitbench: load time        = \(fixed(Double(session.loadNanoseconds) / 1e6, 10)) ms")
         StandardError.line(line("prompt eval time", promptNanoseconds, promptTokens, "tokens"))
         StandardError.line(line("eval time       ", generationNanoseconds, generatedTokens, "runs  "))
-        StandardError.line("bitbench: model \(session.config.architecture.rawValue), \(session.threads) threads, kernel path \(session.kernelPath.rawValue), context \(session.contextLength), batch \(session.batchSize)")
+        StandardError.line("bitbench: model \(session.weights.source.sourceLabel), \(session.config.architecture.rawValue), \(session.threads) threads, kernel path \(session.kernelPath.rawValue), context \(session.contextLength), batch \(session.batchSize)")
         if timeBreakdown {
             let parts = session.breakdown.shares.map { "\($0.0.rawValue) " + String(format: "%.1f", $0.1 * 100) + "%" }
             StandardError.line("bitbench: time breakdown: " + parts.joined(separator: ", "))
@@ -171,7 +171,7 @@ struct RunCommand: ParsableCommand {
             times[category.rawValue] = Double(nanoseconds) / 1e6
         }
         let report: [String: Any] = [
-            "model": modelOptions.model,
+            "model": session.weights.source.sourceLabel,
             "prompt_ids": completion.promptIDs,
             "generated_ids": completion.generatedIDs,
             "text": completion.text,
