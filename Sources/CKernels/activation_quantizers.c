@@ -35,6 +35,19 @@ void bb_quantize_q8_1_portable(const float *x, size_t k, void *out) {
     for (size_t i = 0; i < k / 32; i++) bb_quantize_q8_block(x + 32 * i, NULL, y + i);
 }
 
+void bb_q8_block_scales(const void *blocks, size_t n, size_t block_bytes, float *d_out, float *s_out) {
+    const unsigned char *b = blocks;
+    for (size_t i = 0; i < n; i++) {
+        uint16_t d, s;
+        memcpy(&d, b + i * block_bytes, 2);
+        d_out[i] = bb_half_table[d];
+        if (s_out) {
+            memcpy(&s, b + i * block_bytes + 2, 2);
+            s_out[i] = bb_half_table[s];
+        }
+    }
+}
+
 void bb_round_to_half_portable(const float *x, size_t n, float *out) {
     for (size_t i = 0; i < n; i++) out[i] = bb_half_to_float(bb_float_to_half(x[i]));
 }

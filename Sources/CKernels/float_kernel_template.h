@@ -7,8 +7,7 @@
 #define BB_CAT3(a, b, c) a##b##c
 #define BB_NAME(fmt, suffix) BB_CAT3(bb_, fmt, suffix)
 
-// GEMM tiling: 2 rows x 4 tokens per register tile; the k range is cut into KC-element blocks so
-// the 4-token activation tile (and all tokens' block) stays in L2 while the weight rows stay in L1.
+// The portable GEMM cuts k into KC-element slices so each row slice is reused from cache by all tokens.
 #define BB_GEMM_KC 512
 
 static inline const BB_WT *BB_NAME(BB_FMT, _row)(const bb_matmul_args *a, size_t m) {
@@ -31,7 +30,7 @@ BB_AVX2 void BB_NAME(BB_FMT, _gemv_avx2)(const bb_matmul_args *a, size_t row_beg
         // 64 weights per step: one prefetch per 64-byte line of weights, about 1 KiB ahead.
         for (; i + 64 <= k; i += 64) {
             for (size_t line = 0; line < 64 * sizeof(BB_WT); line += 64)
-                _mm_prefetch((const char *)(w + i) + BB_PREFETCH_BYTES + line, _MM_HINT_T0);
+                BB_PREFETCH((const char *)(w + i) + BB_PREFETCH_BYTES + line);
             s0 = _mm256_fmadd_ps(BB_LOAD8(w + i), _mm256_loadu_ps(x + i), s0);
             s1 = _mm256_fmadd_ps(BB_LOAD8(w + i + 8), _mm256_loadu_ps(x + i + 8), s1);
             s2 = _mm256_fmadd_ps(BB_LOAD8(w + i + 16), _mm256_loadu_ps(x + i + 16), s2);
@@ -48,72 +47,88 @@ BB_AVX2 void BB_NAME(BB_FMT, _gemv_avx2)(const bb_matmul_args *a, size_t row_beg
     }
 }
 
+// One register tile: 2 weight rows x 6 tokens over k in [k0, kv) (kv - k0 a multiple of 8),
+// 12 accumulators; each weight vector is loaded (and for F16 converted) once for 6 tokens.
+BB_AVX2_INLINE void BB_NAME(BB_FMT, _tile_2x6)(const BB_WT *w0, const BB_WT *w1, const float *x, size_t xs,
+                                               size_t k0, size_t kv, float out[2][6]) {
+    __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps(), a2 = _mm256_setzero_ps();
+    __m256 a3 = _mm256_setzero_ps(), a4 = _mm256_setzero_ps(), a5 = _mm256_setzero_ps();
+    __m256 b0 = _mm256_setzero_ps(), b1 = _mm256_setzero_ps(), b2 = _mm256_setzero_ps();
+    __m256 b3 = _mm256_setzero_ps(), b4 = _mm256_setzero_ps(), b5 = _mm256_setzero_ps();
+    for (size_t i = k0; i < kv; i += 8) {
+        const __m256 wa = BB_LOAD8(w0 + i), wb = BB_LOAD8(w1 + i);
+        __m256 xv = _mm256_loadu_ps(x + i);
+        a0 = _mm256_fmadd_ps(wa, xv, a0); b0 = _mm256_fmadd_ps(wb, xv, b0);
+        xv = _mm256_loadu_ps(x + xs + i);
+        a1 = _mm256_fmadd_ps(wa, xv, a1); b1 = _mm256_fmadd_ps(wb, xv, b1);
+        xv = _mm256_loadu_ps(x + 2 * xs + i);
+        a2 = _mm256_fmadd_ps(wa, xv, a2); b2 = _mm256_fmadd_ps(wb, xv, b2);
+        xv = _mm256_loadu_ps(x + 3 * xs + i);
+        a3 = _mm256_fmadd_ps(wa, xv, a3); b3 = _mm256_fmadd_ps(wb, xv, b3);
+        xv = _mm256_loadu_ps(x + 4 * xs + i);
+        a4 = _mm256_fmadd_ps(wa, xv, a4); b4 = _mm256_fmadd_ps(wb, xv, b4);
+        xv = _mm256_loadu_ps(x + 5 * xs + i);
+        a5 = _mm256_fmadd_ps(wa, xv, a5); b5 = _mm256_fmadd_ps(wb, xv, b5);
+    }
+    out[0][0] = bb_hsum_ps(a0); out[0][1] = bb_hsum_ps(a1); out[0][2] = bb_hsum_ps(a2);
+    out[0][3] = bb_hsum_ps(a3); out[0][4] = bb_hsum_ps(a4); out[0][5] = bb_hsum_ps(a5);
+    out[1][0] = bb_hsum_ps(b0); out[1][1] = bb_hsum_ps(b1); out[1][2] = bb_hsum_ps(b2);
+    out[1][3] = bb_hsum_ps(b3); out[1][4] = bb_hsum_ps(b4); out[1][5] = bb_hsum_ps(b5);
+}
+
+// One weight row against one token over [k0, k1), tail included.
+BB_AVX2_INLINE float BB_NAME(BB_FMT, _dot_range_avx2)(const BB_WT *w, const float *x, size_t k0, size_t k1) {
+    __m256 c0 = _mm256_setzero_ps(), c1 = _mm256_setzero_ps();
+    size_t i = k0;
+    for (; i + 16 <= k1; i += 16) {
+        c0 = _mm256_fmadd_ps(BB_LOAD8(w + i), _mm256_loadu_ps(x + i), c0);
+        c1 = _mm256_fmadd_ps(BB_LOAD8(w + i + 8), _mm256_loadu_ps(x + i + 8), c1);
+    }
+    for (; i + 8 <= k1; i += 8) c0 = _mm256_fmadd_ps(BB_LOAD8(w + i), _mm256_loadu_ps(x + i), c0);
+    float sum = bb_hsum_ps(_mm256_add_ps(c0, c1));
+    for (; i < k1; i++) sum += BB_SCALAR(w[i]) * x[i];
+    return sum;
+}
+
+// GEMM, blocked for the caches: k in KC-element slices; within a slice, rows in MC-row blocks
+// whose weights (MC x KC) stay in L2 while 6-token activation tiles (6 x KC floats, in L1) sweep
+// over them in 2x6 register tiles. Partial sums of each slice are added into y.
 BB_AVX2 void BB_NAME(BB_FMT, _gemm_avx2)(const bb_matmul_args *a, size_t row_begin, size_t row_end) {
-    const size_t k = a->k, batch = a->batch, ys = a->y_stride;
+    enum { KC = 1024, MC = 128, NR = 6 };
+    const size_t k = a->k, batch = a->batch, ys = a->y_stride, xs = a->act_stride / sizeof(float);
     float *y = a->y;
     for (size_t b = 0; b < batch; b++)
         for (size_t m = row_begin; m < row_end; m++) y[b * ys + m] = 0;
-    for (size_t k0 = 0; k0 < k; k0 += BB_GEMM_KC) {
-        const size_t k1 = k0 + BB_GEMM_KC < k ? k0 + BB_GEMM_KC : k;
+    for (size_t k0 = 0; k0 < k; k0 += KC) {
+        const size_t k1 = k0 + KC < k ? k0 + KC : k;
         const size_t kv = k0 + (k1 - k0) / 8 * 8;
-        size_t m = row_begin;
-        for (; m + 2 <= row_end; m += 2) {
-            const BB_WT *w0 = BB_NAME(BB_FMT, _row)(a, m), *w1 = BB_NAME(BB_FMT, _row)(a, m + 1);
+        for (size_t m0 = row_begin; m0 < row_end; m0 += MC) {
+            const size_t m1 = m0 + MC < row_end ? m0 + MC : row_end;
             size_t b = 0;
-            for (; b + 4 <= batch; b += 4) {
-                const float *x0 = BB_NAME(BB_FMT, _token)(a, b), *x1 = BB_NAME(BB_FMT, _token)(a, b + 1);
-                const float *x2 = BB_NAME(BB_FMT, _token)(a, b + 2), *x3 = BB_NAME(BB_FMT, _token)(a, b + 3);
-                __m256 c00 = _mm256_setzero_ps(), c01 = _mm256_setzero_ps(), c02 = _mm256_setzero_ps(), c03 = _mm256_setzero_ps();
-                __m256 c10 = _mm256_setzero_ps(), c11 = _mm256_setzero_ps(), c12 = _mm256_setzero_ps(), c13 = _mm256_setzero_ps();
-                for (size_t i = k0; i < kv; i += 8) {
-                    __m256 wa = BB_LOAD8(w0 + i), wb = BB_LOAD8(w1 + i);
-                    __m256 xv = _mm256_loadu_ps(x0 + i);
-                    c00 = _mm256_fmadd_ps(wa, xv, c00); c10 = _mm256_fmadd_ps(wb, xv, c10);
-                    xv = _mm256_loadu_ps(x1 + i);
-                    c01 = _mm256_fmadd_ps(wa, xv, c01); c11 = _mm256_fmadd_ps(wb, xv, c11);
-                    xv = _mm256_loadu_ps(x2 + i);
-                    c02 = _mm256_fmadd_ps(wa, xv, c02); c12 = _mm256_fmadd_ps(wb, xv, c12);
-                    xv = _mm256_loadu_ps(x3 + i);
-                    c03 = _mm256_fmadd_ps(wa, xv, c03); c13 = _mm256_fmadd_ps(wb, xv, c13);
-                }
-                float r0[4] = {bb_hsum_ps(c00), bb_hsum_ps(c01), bb_hsum_ps(c02), bb_hsum_ps(c03)};
-                float r1[4] = {bb_hsum_ps(c10), bb_hsum_ps(c11), bb_hsum_ps(c12), bb_hsum_ps(c13)};
-                const float *xs[4] = {x0, x1, x2, x3};
-                for (size_t t = 0; t < 4; t++) {
-                    for (size_t i = kv; i < k1; i++) {
-                        r0[t] += BB_SCALAR(w0[i]) * xs[t][i];
-                        r1[t] += BB_SCALAR(w1[i]) * xs[t][i];
+            for (; b + NR <= batch; b += NR) {
+                const float *x = BB_NAME(BB_FMT, _token)(a, b);
+                size_t m = m0;
+                for (; m + 2 <= m1; m += 2) {
+                    const BB_WT *w0 = BB_NAME(BB_FMT, _row)(a, m), *w1 = BB_NAME(BB_FMT, _row)(a, m + 1);
+                    float r[2][6];
+                    BB_NAME(BB_FMT, _tile_2x6)(w0, w1, x, xs, k0, kv, r);
+                    for (size_t t = 0; t < NR; t++) {
+                        for (size_t i = kv; i < k1; i++) {
+                            r[0][t] += BB_SCALAR(w0[i]) * x[t * xs + i];
+                            r[1][t] += BB_SCALAR(w1[i]) * x[t * xs + i];
+                        }
+                        y[(b + t) * ys + m] += r[0][t];
+                        y[(b + t) * ys + m + 1] += r[1][t];
                     }
-                    y[(b + t) * ys + m] += r0[t];
-                    y[(b + t) * ys + m + 1] += r1[t];
                 }
+                for (; m < m1; m++)
+                    for (size_t t = 0; t < NR; t++)
+                        y[(b + t) * ys + m] += BB_NAME(BB_FMT, _dot_range_avx2)(BB_NAME(BB_FMT, _row)(a, m), x + t * xs, k0, k1);
             }
             for (; b < batch; b++) {
-                const float *x0 = BB_NAME(BB_FMT, _token)(a, b);
-                __m256 c0 = _mm256_setzero_ps(), c1 = _mm256_setzero_ps();
-                for (size_t i = k0; i < kv; i += 8) {
-                    __m256 xv = _mm256_loadu_ps(x0 + i);
-                    c0 = _mm256_fmadd_ps(BB_LOAD8(w0 + i), xv, c0);
-                    c1 = _mm256_fmadd_ps(BB_LOAD8(w1 + i), xv, c1);
-                }
-                float s0 = bb_hsum_ps(c0), s1 = bb_hsum_ps(c1);
-                for (size_t i = kv; i < k1; i++) {
-                    s0 += BB_SCALAR(w0[i]) * x0[i];
-                    s1 += BB_SCALAR(w1[i]) * x0[i];
-                }
-                y[b * ys + m] += s0;
-                y[b * ys + m + 1] += s1;
-            }
-        }
-        for (; m < row_end; m++) {
-            const BB_WT *w0 = BB_NAME(BB_FMT, _row)(a, m);
-            for (size_t b = 0; b < batch; b++) {
-                const float *x0 = BB_NAME(BB_FMT, _token)(a, b);
-                __m256 c0 = _mm256_setzero_ps();
-                for (size_t i = k0; i < kv; i += 8) c0 = _mm256_fmadd_ps(BB_LOAD8(w0 + i), _mm256_loadu_ps(x0 + i), c0);
-                float s0 = bb_hsum_ps(c0);
-                for (size_t i = kv; i < k1; i++) s0 += BB_SCALAR(w0[i]) * x0[i];
-                y[b * ys + m] += s0;
+                const float *x = BB_NAME(BB_FMT, _token)(a, b);
+                for (size_t m = m0; m < m1; m++)
+                    y[b * ys + m] += BB_NAME(BB_FMT, _dot_range_avx2)(BB_NAME(BB_FMT, _row)(a, m), x, k0, k1);
             }
         }
     }

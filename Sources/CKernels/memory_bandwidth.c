@@ -8,8 +8,8 @@ BB_AVX2 float bb_read_sum_avx2(const float *x, size_t n) {
     __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps(), s2 = _mm256_setzero_ps(), s3 = _mm256_setzero_ps();
     size_t i = 0;
     for (; i + 32 <= n; i += 32) {
-        _mm_prefetch((const char *)(x + i) + BB_PREFETCH_BYTES, _MM_HINT_T0);
-        _mm_prefetch((const char *)(x + i) + BB_PREFETCH_BYTES + 64, _MM_HINT_T0);
+        BB_PREFETCH((const char *)(x + i) + BB_PREFETCH_BYTES);
+        BB_PREFETCH((const char *)(x + i) + BB_PREFETCH_BYTES + 64);
         s0 = _mm256_add_ps(s0, _mm256_loadu_ps(x + i));
         s1 = _mm256_add_ps(s1, _mm256_loadu_ps(x + i + 8));
         s2 = _mm256_add_ps(s2, _mm256_loadu_ps(x + i + 16));

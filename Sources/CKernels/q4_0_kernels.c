@@ -16,6 +16,9 @@ BB_AVX2_INLINE __m256i bb_q4_0_decode(const bb_block_q4_0 *b) {
 #define BB_ABLOCK bb_block_q8_0
 #define BB_DECODE(wb) bb_q4_0_decode(wb)
 #define BB_DOT(wq, ab) bb_dot_i8((wq), _mm256_loadu_si256((const __m256i *)(ab)->qs))
+#define BB_MAGNITUDE(wq) _mm256_sign_epi8((wq), (wq))
+#define BB_DOT_PREPARED(wq, mag, ab) bb_dot_i8_prepared((wq), (mag), _mm256_loadu_si256((const __m256i *)(ab)->qs))
+#define BB_HAS_OFFSET 0
 #define BB_EXTRA(wb, ab) 0.0f
 #define BB_SCALAR_EXTRA(wb, ab) 0.0f
 

@@ -21,6 +21,9 @@ BB_AVX2_INLINE __m256i bb_q4_1_dot(__m256i wq, const bb_block_q8_1 *x) {
 #define BB_ABLOCK bb_block_q8_1
 #define BB_DECODE(wb) bb_q4_1_decode(wb)
 #define BB_DOT(wq, ab) bb_q4_1_dot((wq), (ab))
+#define BB_MAGNITUDE(wq) (wq)
+#define BB_DOT_PREPARED(wq, mag, ab) bb_q4_1_dot((wq), (ab))
+#define BB_HAS_OFFSET 1
 #define BB_EXTRA(wb, ab) (bb_half_to_float_f16c((wb)->m) * bb_half_to_float_f16c((ab)->s))
 #define BB_SCALAR_EXTRA(wb, ab) (bb_half_to_float((wb)->m) * bb_half_to_float((ab)->s))
 

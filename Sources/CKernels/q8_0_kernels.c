@@ -6,6 +6,9 @@
 #define BB_ABLOCK bb_block_q8_0
 #define BB_DECODE(wb) _mm256_loadu_si256((const __m256i *)(wb)->qs)
 #define BB_DOT(wq, ab) bb_dot_i8((wq), _mm256_loadu_si256((const __m256i *)(ab)->qs))
+#define BB_MAGNITUDE(wq) _mm256_sign_epi8((wq), (wq))
+#define BB_DOT_PREPARED(wq, mag, ab) bb_dot_i8_prepared((wq), (mag), _mm256_loadu_si256((const __m256i *)(ab)->qs))
+#define BB_HAS_OFFSET 0
 #define BB_EXTRA(wb, ab) 0.0f
 #define BB_SCALAR_EXTRA(wb, ab) 0.0f
 

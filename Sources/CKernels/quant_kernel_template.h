@@ -5,6 +5,9 @@
 //   BB_WBLOCK, BB_ABLOCK weight and activation block structs
 //   BB_DECODE(wb)        the block's 32 weight codes as __m256i of int8 (AVX2)
 //   BB_DOT(w, ab)        int32x8 partial dot of decoded codes w with activation block ab (AVX2)
+//   BB_MAGNITUDE(w), BB_DOT_PREPARED(w, m, ab)  the same dot split so the per-weight part (|w| for
+//                        the sign trick) is computed once and reused across tokens
+//   BB_HAS_OFFSET        1 when blocks carry an offset m (Q4_1: + m_w * s_a per block)
 //   BB_EXTRA(wb, ab)     float term added per block besides d_w*d_a*sumi (Q4_1's m*s), or 0
 //   BB_SCALAR_DOT(wb, ab) the block's integer dot, plain C
 #define BB_CAT3(a, b, c) a##b##c
@@ -19,74 +22,100 @@ static inline const BB_ABLOCK *BB_NAME(BB_FMT, _token)(const bb_matmul_args *a, 
 }
 
 #if BB_X86
+// The AVX2 kernels work on groups of 8 blocks: 8 exact int32x8 block dots are folded into one
+// vector whose lane j is block j's integer dot, converted once and scaled by a vector of the 8
+// blocks' d_w * d_a, instead of a convert, broadcast and FMA per block. d_w comes from a gather of
+// the 8 fp16 scales (all lanes real halves, so F16C never sees stale subnormal lanes); d_a from the
+// activation scale array (args->act_d). Blocks past the last whole group take the per-block path.
+
+// Lane j of the result = sum of the 8 lanes of v[j].
+BB_AVX2_INLINE __m256i BB_NAME(BB_FMT, _fold8)(const __m256i v[8]) {
+    const __m256i t0 = _mm256_hadd_epi32(v[0], v[1]), t1 = _mm256_hadd_epi32(v[2], v[3]);
+    const __m256i t2 = _mm256_hadd_epi32(v[4], v[5]), t3 = _mm256_hadd_epi32(v[6], v[7]);
+    const __m256i u0 = _mm256_hadd_epi32(t0, t1), u1 = _mm256_hadd_epi32(t2, t3);
+    return _mm256_add_epi32(_mm256_permute2x128_si256(u0, u1, 0x20), _mm256_permute2x128_si256(u0, u1, 0x31));
+}
+
+// 8 consecutive blocks' fp16 field at byte `offset` (d = 0, Q4_1's m = 2), as floats.
+BB_AVX2_INLINE __m256 BB_NAME(BB_FMT, _gather_halves)(const BB_WBLOCK *w, int offset) {
+    const int s = (int)sizeof(BB_WBLOCK);
+    const __m256i index = _mm256_setr_epi32(0, s, 2 * s, 3 * s, 4 * s, 5 * s, 6 * s, 7 * s);
+    const __m256i words = _mm256_and_si256(_mm256_i32gather_epi32((const int *)((const char *)w + offset), index, 1),
+                                           _mm256_set1_epi32(0xffff));
+    const __m128i halves = _mm_packus_epi32(_mm256_castsi256_si128(words), _mm256_extracti128_si256(words, 1));
+    return _mm256_cvtph_ps(halves);
+}
+
+// One block's float contribution by the per-block method (tails of fewer than 8 blocks).
+BB_AVX2_INLINE float BB_NAME(BB_FMT, _block_avx2)(const BB_WBLOCK *w, const BB_ABLOCK *x) {
+    const __m256i dot = BB_DOT(BB_DECODE(w), x);
+    const float scale = bb_half_to_float_f16c(w->d) * bb_half_to_float_f16c(x->d);
+    return bb_hsum_ps(_mm256_mul_ps(_mm256_set1_ps(scale), _mm256_cvtepi32_ps(dot))) + BB_EXTRA(w, x);
+}
+
 BB_AVX2 void BB_NAME(BB_FMT, _gemv_avx2)(const bb_matmul_args *a, size_t row_begin, size_t row_end) {
-    const size_t blocks = a->k / 32;
+    const size_t blocks = a->k / 32, whole = blocks / 8 * 8;
     const BB_ABLOCK *x = BB_NAME(BB_FMT, _token)(a, 0);
     for (size_t m = row_begin; m < row_end; m++) {
         const BB_WBLOCK *w = BB_NAME(BB_FMT, _row)(a, m);
-        __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps();
-        float extra = 0;
-        size_t i = 0;
-        for (; i + 2 <= blocks; i += 2) {
-            _mm_prefetch((const char *)(w + i) + BB_PREFETCH_BYTES, _MM_HINT_T0);
-            _mm_prefetch((const char *)(w + i) + BB_PREFETCH_BYTES + 64, _MM_HINT_T0);
-            __m256i d0 = BB_DOT(BB_DECODE(w + i), x + i);
-            __m256i d1 = BB_DOT(BB_DECODE(w + i + 1), x + i + 1);
-            float s0 = bb_half_to_float_f16c(w[i].d) * bb_half_to_float_f16c(x[i].d);
-            float s1 = bb_half_to_float_f16c(w[i + 1].d) * bb_half_to_float_f16c(x[i + 1].d);
-            acc0 = _mm256_fmadd_ps(_mm256_set1_ps(s0), _mm256_cvtepi32_ps(d0), acc0);
-            acc1 = _mm256_fmadd_ps(_mm256_set1_ps(s1), _mm256_cvtepi32_ps(d1), acc1);
-            extra += BB_EXTRA(w + i, x + i) + BB_EXTRA(w + i + 1, x + i + 1);
+        __m256 acc = _mm256_setzero_ps(), offset_acc = _mm256_setzero_ps();
+        for (size_t g = 0; g < whole; g += 8) {
+            for (size_t line = 0; line < 8 * sizeof(BB_WBLOCK); line += 64)
+                BB_PREFETCH((const char *)(w + g) + BB_PREFETCH_BYTES + line);
+            __m256i dots[8];
+            for (int j = 0; j < 8; j++) dots[j] = BB_DOT(BB_DECODE(w + g + j), x + g + j);
+            const __m256 scale = _mm256_mul_ps(BB_NAME(BB_FMT, _gather_halves)(w + g, 0), _mm256_loadu_ps(a->act_d + g));
+            acc = _mm256_fmadd_ps(_mm256_cvtepi32_ps(BB_NAME(BB_FMT, _fold8)(dots)), scale, acc);
+#if BB_HAS_OFFSET
+            offset_acc = _mm256_fmadd_ps(BB_NAME(BB_FMT, _gather_halves)(w + g, 2), _mm256_loadu_ps(a->act_s + g), offset_acc);
+#endif
         }
-        for (; i < blocks; i++) {
-            __m256i d0 = BB_DOT(BB_DECODE(w + i), x + i);
-            float s0 = bb_half_to_float_f16c(w[i].d) * bb_half_to_float_f16c(x[i].d);
-            acc0 = _mm256_fmadd_ps(_mm256_set1_ps(s0), _mm256_cvtepi32_ps(d0), acc0);
-            extra += BB_EXTRA(w + i, x + i);
-        }
-        a->y[m] = bb_hsum_ps(_mm256_add_ps(acc0, acc1)) + extra;
+        float sum = bb_hsum_ps(_mm256_add_ps(acc, offset_acc));
+        for (size_t i = whole; i < blocks; i++) sum += BB_NAME(BB_FMT, _block_avx2)(w + i, x + i);
+        a->y[m] = sum;
     }
 }
 
-// GEMM: each weight block is decoded once per 4 tokens; the 4 tokens' activation rows (a few KiB
-// each) stay in L1/L2 while one weight row is reused against all tokens.
+// GEMM: for each row and group of 8 blocks the weights are decoded once into registers' worth of
+// stack (codes, and |codes| for the sign trick) and reused by every token of a 64-token chunk;
+// each token's running 8-lane sums live in a small L1-resident array.
 BB_AVX2 void BB_NAME(BB_FMT, _gemm_avx2)(const bb_matmul_args *a, size_t row_begin, size_t row_end) {
-    const size_t blocks = a->k / 32, batch = a->batch, ys = a->y_stride;
-    for (size_t m = row_begin; m < row_end; m++) {
-        const BB_WBLOCK *w = BB_NAME(BB_FMT, _row)(a, m);
-        size_t b = 0;
-        for (; b + 4 <= batch; b += 4) {
-            const BB_ABLOCK *x0 = BB_NAME(BB_FMT, _token)(a, b), *x1 = BB_NAME(BB_FMT, _token)(a, b + 1);
-            const BB_ABLOCK *x2 = BB_NAME(BB_FMT, _token)(a, b + 2), *x3 = BB_NAME(BB_FMT, _token)(a, b + 3);
-            __m256 c0 = _mm256_setzero_ps(), c1 = _mm256_setzero_ps(), c2 = _mm256_setzero_ps(), c3 = _mm256_setzero_ps();
-            float e0 = 0, e1 = 0, e2 = 0, e3 = 0;
-            for (size_t i = 0; i < blocks; i++) {
-                const __m256i wq = BB_DECODE(w + i);
-                const float dw = bb_half_to_float_f16c(w[i].d);
-                c0 = _mm256_fmadd_ps(_mm256_set1_ps(dw * bb_half_to_float_f16c(x0[i].d)), _mm256_cvtepi32_ps(BB_DOT(wq, x0 + i)), c0);
-                c1 = _mm256_fmadd_ps(_mm256_set1_ps(dw * bb_half_to_float_f16c(x1[i].d)), _mm256_cvtepi32_ps(BB_DOT(wq, x1 + i)), c1);
-                c2 = _mm256_fmadd_ps(_mm256_set1_ps(dw * bb_half_to_float_f16c(x2[i].d)), _mm256_cvtepi32_ps(BB_DOT(wq, x2 + i)), c2);
-                c3 = _mm256_fmadd_ps(_mm256_set1_ps(dw * bb_half_to_float_f16c(x3[i].d)), _mm256_cvtepi32_ps(BB_DOT(wq, x3 + i)), c3);
-                e0 += BB_EXTRA(w + i, x0 + i);
-                e1 += BB_EXTRA(w + i, x1 + i);
-                e2 += BB_EXTRA(w + i, x2 + i);
-                e3 += BB_EXTRA(w + i, x3 + i);
+    enum { TB = 64 };
+    const size_t blocks = a->k / 32, whole = blocks / 8 * 8, batch = a->batch, ys = a->y_stride;
+    const size_t ss = a->act_scale_stride;
+    __m256 acc[TB], offset_acc[TB];
+    __m256i codes[8], magnitudes[8];
+    for (size_t b0 = 0; b0 < batch; b0 += TB) {
+        const size_t nb = batch - b0 < TB ? batch - b0 : TB;
+        for (size_t m = row_begin; m < row_end; m++) {
+            const BB_WBLOCK *w = BB_NAME(BB_FMT, _row)(a, m);
+            for (size_t t = 0; t < nb; t++) acc[t] = offset_acc[t] = _mm256_setzero_ps();
+            for (size_t g = 0; g < whole; g += 8) {
+                for (int j = 0; j < 8; j++) {
+                    codes[j] = BB_DECODE(w + g + j);
+                    magnitudes[j] = BB_MAGNITUDE(codes[j]);
+                }
+                const __m256 dw = BB_NAME(BB_FMT, _gather_halves)(w + g, 0);
+#if BB_HAS_OFFSET
+                const __m256 mw = BB_NAME(BB_FMT, _gather_halves)(w + g, 2);
+#endif
+                for (size_t t = 0; t < nb; t++) {
+                    const BB_ABLOCK *x = BB_NAME(BB_FMT, _token)(a, b0 + t) + g;
+                    __m256i dots[8];
+                    for (int j = 0; j < 8; j++) dots[j] = BB_DOT_PREPARED(codes[j], magnitudes[j], x + j);
+                    const __m256 scale = _mm256_mul_ps(dw, _mm256_loadu_ps(a->act_d + (b0 + t) * ss + g));
+                    acc[t] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(BB_NAME(BB_FMT, _fold8)(dots)), scale, acc[t]);
+#if BB_HAS_OFFSET
+                    offset_acc[t] = _mm256_fmadd_ps(mw, _mm256_loadu_ps(a->act_s + (b0 + t) * ss + g), offset_acc[t]);
+#endif
+                }
             }
-            a->y[b * ys + m] = bb_hsum_ps(c0) + e0;
-            a->y[(b + 1) * ys + m] = bb_hsum_ps(c1) + e1;
-            a->y[(b + 2) * ys + m] = bb_hsum_ps(c2) + e2;
-            a->y[(b + 3) * ys + m] = bb_hsum_ps(c3) + e3;
-        }
-        for (; b < batch; b++) {
-            const BB_ABLOCK *x0 = BB_NAME(BB_FMT, _token)(a, b);
-            __m256 c0 = _mm256_setzero_ps();
-            float e0 = 0;
-            for (size_t i = 0; i < blocks; i++) {
-                const float s = bb_half_to_float_f16c(w[i].d) * bb_half_to_float_f16c(x0[i].d);
-                c0 = _mm256_fmadd_ps(_mm256_set1_ps(s), _mm256_cvtepi32_ps(BB_DOT(BB_DECODE(w + i), x0 + i)), c0);
-                e0 += BB_EXTRA(w + i, x0 + i);
+            for (size_t t = 0; t < nb; t++) {
+                const BB_ABLOCK *x = BB_NAME(BB_FMT, _token)(a, b0 + t);
+                float sum = bb_hsum_ps(_mm256_add_ps(acc[t], offset_acc[t]));
+                for (size_t i = whole; i < blocks; i++) sum += BB_NAME(BB_FMT, _block_avx2)(w + i, x + i);
+                a->y[(b0 + t) * ys + m] = sum;
             }
-            a->y[b * ys + m] = bb_hsum_ps(c0) + e0;
         }
     }
 }

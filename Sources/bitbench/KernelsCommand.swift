@@ -37,7 +37,7 @@ struct KernelsCommand: ParsableCommand {
     var scalarReps: Int = 3
 
     @Option(name: .customLong("scalar-limit"), help: "Skip the scalar reference when M*K*batch exceeds this.")
-    var scalarLimit: Double = 8e9
+    var scalarLimit: Double = 3e9
 
     @Option(name: .customLong("cold-multiple"), help: "The cold pool holds at least this many times the last-level cache.")
     var coldMultiple: Int = 4

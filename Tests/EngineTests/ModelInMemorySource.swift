@@ -47,7 +47,8 @@ final class ModelInMemorySource: TensorSource, @unchecked Sendable {
     /// A copy of a GGUF file's model with its ternary linear weights stored as `format`
     /// (quantized by our own format code from the values in `file`), and optionally every norm
     /// weight replaced by `normValue`.
-    static func converted(from file: GGUFFile, to format: WeightFormatID, normValue: Float? = nil) throws -> ModelInMemorySource {
+    static func converted(from file: GGUFFile, to format: WeightFormatID, normValue: Float? = nil,
+                          preNormValue: Float? = nil) throws -> ModelInMemorySource {
         let model = ModelInMemorySource(metadata: file.metadata, label: "\(file.path) as \(format.rawValue)")
         let linear = ["attn_q", "attn_k", "attn_v", "attn_output", "ffn_gate", "ffn_up", "ffn_down"]
         for info in file.tensorInfos {
@@ -70,7 +71,8 @@ final class ModelInMemorySource: TensorSource, @unchecked Sendable {
                 }
                 model.add(info.name, shape: info.shape, type: target.ggmlType, bytes: bytes)
             } else if let normValue, info.name.hasSuffix("norm.weight"), info.type == .f32 {
-                var values = [Float](repeating: normValue, count: info.elementCount)
+                let isPreNorm = info.name.hasSuffix("attn_norm.weight") || info.name.hasSuffix("ffn_norm.weight")
+                var values = [Float](repeating: isPreNorm ? (preNormValue ?? normValue) : normValue, count: info.elementCount)
                 model.add(info.name, shape: info.shape, type: .f32, bytes: Data(bytes: &values, count: values.count * 4))
             } else {
                 model.add(info.name, shape: info.shape, type: info.type, bytes: Data(blob))

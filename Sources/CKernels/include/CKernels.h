@@ -77,6 +77,9 @@ typedef struct {
     size_t batch;          ///< tokens
     float *y;              ///< output, token-major
     size_t y_stride;       ///< floats between tokens in y (normally M)
+    const float *act_d;    ///< Q8 activations on the AVX2 path: each block's d as float (else NULL)
+    const float *act_s;    ///< Q8_1 activations on the AVX2 path: each block's s as float (else NULL)
+    size_t act_scale_stride; ///< floats between tokens in act_d / act_s
 } bb_matmul_args;
 
 /// A kernel over a row range.
@@ -105,6 +108,10 @@ void bb_quantize_q8_0_portable(const float *x, size_t k, void *out);
 /// llama.cpp's quantize_row_q8_1_ref: as Q8_0 plus s = fp16(d * sum qs).
 void bb_quantize_q8_1_avx2(const float *x, size_t k, void *out);
 void bb_quantize_q8_1_portable(const float *x, size_t k, void *out);
+
+/// The float values of n Q8_0 (block_bytes 34) or Q8_1 (36) block scales d, and for Q8_1 of the
+/// block sums s (s_out may be NULL): the AVX2 kernels read scales 8 blocks at a time from these.
+void bb_q8_block_scales(const void *blocks, size_t n, size_t block_bytes, float *d_out, float *s_out);
 
 // Memory read bandwidth probe: sums n floats (a STREAM-like read), so the loads cannot be dropped.
 float bb_read_sum_avx2(const float *x, size_t n);

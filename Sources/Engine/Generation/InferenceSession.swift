@@ -19,8 +19,8 @@ public final class InferenceSession {
     public let threads: Int
     /// Wall time of loading: binding and preparing weights, allocating the cache.
     public let loadNanoseconds: UInt64
-    /// The memory estimate that was checked before loading.
-    public let memoryEstimate: SessionMemoryEstimate
+    /// The memory plan that was checked before loading.
+    public let memoryPlan: MemoryPlan
     /// Positions filled in the KV cache (the next token goes here).
     public private(set) var position = 0
     /// Closures called around prompt processing and generation.
@@ -49,13 +49,33 @@ public final class InferenceSession {
             throw ModelError.contextTooLong(requested: context, limit: config.contextLength)
         }
         let batch = min(options.batchSize, context)
-        let estimate = SessionMemoryEstimate(config: config, source: source, context: context, batch: batch,
-                                             threads: options.threads)
-        if options.checkMemory, let available = options.availableMemoryBytes ?? SessionMemoryEstimate.availableMemory() {
-            try estimate.check(available: available, context: context)
+        // A mapped file's tensors are paged in by the run; an in-memory source's are already resident
+        // (and were planned when it was made).
+        let weightBytes = source is GGUFFile ? source.tensorInfos.reduce(0) { $0 + $1.byteCount } : 0
+        let input = MemoryPlanInput(layers: config.layerCount, embedding: config.embeddingLength,
+                                    ffn: config.feedForwardLength, heads: config.headCount, kvHeads: config.kvHeadCount,
+                                    headDim: config.headDimension, vocab: config.vocabularySize, context: context,
+                                    batch: batch, threads: options.threads, weightBytes: weightBytes, kvBytesPerElement: 2)
+        let planner: MemoryPlanner
+        if let available = options.availableMemoryBytes {
+            planner = MemoryPlanner(memory: { SystemMemory(available: available, total: available) })
+        } else {
+            planner = MemoryPlanner()
+        }
+        let plan = try planner.plan(input)
+        if options.checkMemory && !plan.fits {
+            throw ModelError.insufficientMemory(plan.refusalText)
         }
         let path = try KernelPath.resolve(options.kernelPath)
-        let tiles = try TileConfigurationTable.stored(in: source.metadata).merging(options.tileConfigurations ?? TileConfigurationTable())
+        // TL1/TL2 tiles: the file's own keys, overridden by --tl2-config; bitnet.cpp's presets
+        // cover the remaining known shapes when the weights are bound.
+        let stored: TileConfigurationTable
+        do {
+            stored = try TileConfigurationTable(metadata: source.metadata)
+        } catch {
+            throw ModelError.invalidOption("\(source.sourceLabel): \(error)")
+        }
+        let tiles = stored.merging(options.tileConfigurations ?? TileConfigurationTable())
         let weights = try ModelWeights(source: source, config: config, path: path, tiles: tiles)
         let pool = WorkerPool(threadCount: options.threads)
 
@@ -65,7 +85,7 @@ public final class InferenceSession {
         self.batchSize = batch
         self.kernelPath = path
         self.threads = options.threads
-        self.memoryEstimate = estimate
+        self.memoryPlan = plan
         self.pool = pool
         self.transformer = Transformer(weights: weights, capacity: context, batch: batch, pool: pool, path: path,
                                        frequencyFactors: weights.ropeFrequencyFactors)

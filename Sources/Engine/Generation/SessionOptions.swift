@@ -14,7 +14,7 @@ public struct SessionOptions: Sendable {
     public var tileConfigurations: TileConfigurationTable?
     /// Refuse to load when the estimated memory exceeds what the machine has available.
     public var checkMemory: Bool
-    /// Available bytes to check against; nil reads MemAvailable from /proc/meminfo.
+    /// Available bytes to plan against (tests); nil reads MemAvailable from /proc/meminfo.
     public var availableMemoryBytes: Int?
 
     /// The context used when none is given and the model allows more (llama.cpp's default n_ctx).

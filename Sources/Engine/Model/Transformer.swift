@@ -103,16 +103,20 @@ final class Transformer {
 
     /// Logits (rows.count, vocab) into `state.logits` for rows of the last `forwardBlocks` batch:
     /// logits = W_out · (rmsnorm(x)·output_norm). rows.count ≤ `state.logitRows`.
+    /// The head runs as one GEMV per row, so a position's logits never depend on which other
+    /// positions share its batch (float GEMM kernels may sum in another order than their GEMV).
     func computeLogits(rows: Range<Int>) {
         precondition(rows.count > 0 && rows.count <= state.logitRows)
-        let dim = config.embeddingLength
+        let dim = config.embeddingLength, vocab = config.vocabularySize
         timed(.outputHead) {
             let normed = state.xb
             forEachRow(rows.count) { i in
                 RMSNorm.apply(self.state.x + (rows.lowerBound + i) * dim, weight: self.weights.outputNorm,
                               epsilon: self.config.rmsNormEpsilon, count: dim, into: normed + i * dim)
             }
-            weights.output.multiply(normed, batch: rows.count, into: state.logits, pool: pool)
+            for i in 0..<rows.count {
+                weights.output.multiply(normed + i * dim, batch: 1, into: state.logits + i * vocab, pool: pool)
+            }
         }
     }
 

@@ -32,7 +32,7 @@ public struct KernelBenchConfiguration: Sendable {
     /// Makes a configuration; see the properties for the meaning of each value.
     public init(formats: [WeightFormatID], shapes: [MatrixShape], batches: [Int], threads: [Int],
                 repetitions: Int, cold: Bool, path: KernelPath? = nil, scalarRepetitions: Int = 3,
-                scalarWorkLimit: Double = 8e9, coldPoolCacheMultiple: Int = 4, seed: UInt64 = 1) {
+                scalarWorkLimit: Double = 3e9, coldPoolCacheMultiple: Int = 4, seed: UInt64 = 1) {
         self.formats = formats
         self.shapes = shapes
         self.batches = batches

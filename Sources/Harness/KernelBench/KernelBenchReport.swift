@@ -19,10 +19,26 @@ public enum KernelBenchReport {
         }
     }
 
+    /// One object per record with the keys in field-table order (JSONEncoder does not keep order);
+    /// strings are escaped by JSONEncoder, non-finite numbers become null.
     static func json(_ records: [KernelBenchRecord]) throws -> String {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted]
-        return String(decoding: try encoder.encode(records), as: UTF8.self)
+        func literal(_ value: KernelBenchRecord.Value) throws -> String {
+            switch value {
+            case let .integer(v): return String(v)
+            case let .number(v): return v.isFinite ? String(v) : "null"
+            case let .text(v): return String(decoding: try encoder.encode(v), as: UTF8.self)
+            case let .flag(v): return v ? "true" : "false"
+            case .missing: return "null"
+            }
+        }
+        let objects = try records.map { record in
+            let members = try KernelBenchRecord.fields.map { field in
+                "    \"\(field.name)\": " + (try literal(field.value(record)))
+            }
+            return "  {\n" + members.joined(separator: ",\n") + "\n  }"
+        }
+        return "[\n" + objects.joined(separator: ",\n") + "\n]\n"
     }
 
     static func csv(_ records: [KernelBenchRecord]) -> String {
@@ -66,7 +82,14 @@ public enum KernelBenchReport {
         out += ". Read bandwidth over the whole probe buffer: "
         out += context.bandwidthGBps.keys.sorted().map { "\($0) thread(s) \(number(context.bandwidthGBps[$0], 2)) GB/s" }.joined(separator: ", ")
         out += ". Per-case read BW is measured alongside that case. x F16 = F16 median / this median;"
-        out += " x scalar = scalar-path median / this median (same workers, \(context.scalarRepetitions) reps unless noted).\n"
+        if context.scalarRepetitions > 0 {
+            out += " x scalar = scalar-path median / this median (same workers, \(context.scalarRepetitions) rep(s) unless noted).\n"
+        } else {
+            out += " The scalar reference was not measured (--scalar-reps 0).\n"
+        }
+        if let before = context.loadBefore, let after = context.loadAfter {
+            out += String(format: "1-minute load average: %.2f before, %.2f after the run.\n", before, after)
+        }
         if !notes.isEmpty { out += "\nNotes:\n" + notes.joined(separator: "\n") + "\n" }
         return out
     }

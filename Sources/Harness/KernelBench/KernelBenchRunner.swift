@@ -17,6 +17,9 @@ public final class KernelBenchRunner {
         public var bandwidthGBps: [Int: Double]
         /// Repetitions of the scalar reference per case (fewer where noted).
         public var scalarRepetitions: Int
+        /// The machine's 1-minute load average before and after the run (nil where unreadable).
+        public var loadBefore: Double?
+        public var loadAfter: Double?
     }
 
     private let configuration: KernelBenchConfiguration
@@ -34,6 +37,10 @@ public final class KernelBenchRunner {
         let config = configuration
         try config.validate()
         let path = try KernelPath.resolve(config.path)
+        let loadBefore = MachineLoad.oneMinute()
+        if let loadBefore, loadBefore > 1.5 {
+            log(String(format: "warning: the 1-minute load average is %.1f; other processes will disturb the timings", loadBefore))
+        }
         var formats = config.formats
         if !formats.contains(.f16) {
             formats.insert(.f16, at: 0)
@@ -87,7 +94,8 @@ public final class KernelBenchRunner {
         }
         fillRatiosToF16(&records)
         let context = Context(path: path, lastLevelCache: llc, coldPoolBytes: poolBytes, bandwidthGBps: bandwidth,
-                              scalarRepetitions: min(config.scalarRepetitions, config.repetitions))
+                              scalarRepetitions: min(config.scalarRepetitions, config.repetitions),
+                              loadBefore: loadBefore, loadAfter: MachineLoad.oneMinute())
         return (records, context)
     }
 
@@ -134,7 +142,9 @@ public final class KernelBenchRunner {
         let copies = try blob.withUnsafeBytes { try WeightCopies(blob: $0, count: copyCount) }
         blob = []
         let fast = try copies.prepare(format, shape: shape, parameters: parameters, path: path)
-        let scalar = config.scalarRepetitions > 0 ? try copies.prepare(format, shape: shape, parameters: parameters, path: .scalar) : []
+        // The scalar reference is slow enough that two copies suffice, and a format that repacks at
+        // prepare time then holds only two extra copies.
+        let scalar = config.scalarRepetitions > 0 ? try copies.prepare(format, shape: shape, parameters: parameters, path: .scalar, limit: 2) : []
 
         let maxBatch = config.batches.max() ?? 1
         var generator = SplitMix64(seed: config.seed &+ 7)
@@ -148,7 +158,7 @@ public final class KernelBenchRunner {
                 log("  \(format.id.rawValue) \(shape) batch \(batch) threads \(threads)")
                 var times: [Double] = [], reads: [Double] = []
                 func runOnce(_ set: [any PreparedWeights]) -> Double {
-                    let matrix = set[copies.nextIndex()]
+                    let matrix = copies.next(in: set)
                     return activations.withUnsafeBufferPointer { x in
                         output.withUnsafeMutableBufferPointer { y in
                             MonotonicClock.time { matrix.multiply(x.baseAddress!, batch: batch, into: y.baseAddress!, pool: pool) }
@@ -171,13 +181,15 @@ public final class KernelBenchRunner {
                 var scalarTime: SampleStatistics?
                 let work = Double(shape.rows) * Double(shape.columns) * Double(batch)
                 if scalar.isEmpty {
-                    caseNote = join(caseNote, "scalar reference not measured (--scalar-reps 0)")
+                    scalarTime = nil
                 } else if work > config.scalarWorkLimit {
                     caseNote = join(caseNote, String(format: "scalar reference skipped: M*K*batch = %.2g > limit %.2g", work, config.scalarWorkLimit))
                 } else {
                     let reps = min(config.scalarRepetitions, config.repetitions, work > 1e9 ? 1 : .max)
                     scalarTime = SampleStatistics((0..<reps).map { _ in runOnce(scalar) })
-                    if reps < config.scalarRepetitions { caseNote = join(caseNote, "scalar reference: \(reps) rep (large work)") }
+                    if reps < min(config.scalarRepetitions, config.repetitions) {
+                        caseNote = join(caseNote, "scalar reference: 1 rep (large work)")
+                    }
                 }
                 records.append(KernelBenchRecord(
                     format: format.id, m: shape.rows, k: shape.columns, batch: batch, threads: threads,

@@ -23,11 +23,11 @@ final class WeightCopies: @unchecked Sendable {
         self.buffers = buffers
     }
 
-    /// Prepares every copy for `path` (once).
+    /// Prepares the first `limit` copies (all by default) for `path`, once.
     func prepare(_ format: any WeightFormat, shape: MatrixShape, parameters: FormatParameters = .none,
-                 path: KernelPath) throws -> [any PreparedWeights] {
+                 path: KernelPath, limit: Int = .max) throws -> [any PreparedWeights] {
         if let done = preparedByPath[path] { return done }
-        let prepared = try buffers.map { buffer in
+        let prepared = try buffers.prefix(limit).map { buffer in
             try format.prepare(UnsafeRawBufferPointer(start: buffer.pointer, count: blobBytes),
                                rows: shape.rows, columns: shape.columns, parameters: parameters, path: path)
         }
@@ -39,5 +39,10 @@ final class WeightCopies: @unchecked Sendable {
     func nextIndex() -> Int {
         defer { next = (next + 1) % count }
         return next
+    }
+
+    /// The next of `set`'s prepared copies (a set may cover only the first few copies).
+    func next(in set: [any PreparedWeights]) -> any PreparedWeights {
+        set[nextIndex() % set.count]
     }
 }

@@ -15,6 +15,16 @@ struct ActivationCodec: Sendable {
         }
     }
 
+    /// Float arrays per token the AVX2 kernels want beside the blocks: the scales d (Q8_0), and
+    /// the sums s (Q8_1).
+    var scaleArrayCount: Int {
+        switch encoding {
+        case .q8_0: return 1
+        case .q8_1: return 2
+        default: return 0
+        }
+    }
+
     /// True when the kernels read the caller's floats directly (no copy).
     var passesThrough: Bool { encoding == .f32 }
 

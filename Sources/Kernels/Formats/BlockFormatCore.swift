@@ -85,7 +85,8 @@ struct BlockFormatCore: Sendable {
             codec.encode(x + b * columns, columns: columns, into: scratch.pointer + b * tokenBytes, path: .scalar)
         }
         var args = bb_matmul_args(weights: weights, row_bytes: rowBytes(columns: columns), k: columns,
-                                  act: scratch.pointer, act_stride: tokenBytes, batch: batch, y: y, y_stride: rows)
+                                  act: scratch.pointer, act_stride: tokenBytes, batch: batch, y: y, y_stride: rows,
+                                  act_d: nil, act_s: nil, act_scale_stride: 0)
         withUnsafePointer(to: &args) { scalar($0, 0..<rows) }
         withExtendedLifetime(scratch) {}
     }

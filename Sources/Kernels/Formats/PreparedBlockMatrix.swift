@@ -31,28 +31,40 @@ final class PreparedBlockMatrix: PreparedWeights, @unchecked Sendable {
                   into output: UnsafeMutablePointer<Float>, pool: WorkerPool) {
         precondition(batch >= 1, "batch must be at least 1")
         let tokenBytes = codec.bytesPerToken(columns: columns)
+        let blocks = columns / 32
+        // The AVX2 Q8 kernels also read every activation block's scale (and Q8_1 sum) as floats.
+        let scaleArrays = path == .avx2 ? codec.scaleArrayCount : 0
         var scratch: AlignedScratch?
         let encoded: UnsafeRawPointer
+        var scales: UnsafeMutablePointer<Float>?
         if codec.passesThrough {
             encoded = UnsafeRawPointer(activations)
         } else {
-            let buffer = AlignedScratch(byteCount: tokenBytes * batch)
+            let scaleBytes = (scaleArrays * batch * blocks * MemoryLayout<Float>.stride + 63) / 64 * 64
+            let buffer = AlignedScratch(byteCount: scaleBytes + tokenBytes * batch)
+            let codes = buffer.pointer + scaleBytes
+            if scaleArrays > 0 { scales = buffer.pointer.assumingMemoryBound(to: Float.self) }
             let codec = self.codec, columns = self.columns, path = self.path
-            if batch == 1 {
-                codec.encode(activations, columns: columns, into: buffer.pointer, path: path)
-            } else {
-                pool.parallelFor(batch) { tokens, _ in
-                    for b in tokens {
-                        codec.encode(activations + b * columns, columns: columns,
-                                     into: buffer.pointer + b * tokenBytes, path: path)
+            let scaleBase = scales
+            let encodeTokens = { (tokens: Range<Int>) in
+                for b in tokens {
+                    codec.encode(activations + b * columns, columns: columns, into: codes + b * tokenBytes, path: path)
+                    if let scaleBase {
+                        let d = scaleBase + b * blocks
+                        bb_q8_block_scales(codes + b * tokenBytes, blocks, tokenBytes / max(blocks, 1), d,
+                                           scaleArrays == 2 ? d + batch * blocks : nil)
                     }
                 }
             }
+            if batch == 1 { encodeTokens(0..<1) } else { pool.parallelFor(batch) { tokens, _ in encodeTokens(tokens) } }
             scratch = buffer
-            encoded = UnsafeRawPointer(buffer.pointer)
+            encoded = UnsafeRawPointer(codes)
         }
         var args = bb_matmul_args(weights: base, row_bytes: rowBytes, k: columns, act: encoded,
-                                  act_stride: tokenBytes, batch: batch, y: output, y_stride: rows)
+                                  act_stride: tokenBytes, batch: batch, y: output, y_stride: rows,
+                                  act_d: scales.map { UnsafePointer($0) },
+                                  act_s: scaleArrays == 2 ? scales.map { UnsafePointer($0 + batch * blocks) } : nil,
+                                  act_scale_stride: blocks)
         let kernel = batch == 1 ? kernels.gemv : kernels.gemm
         withUnsafePointer(to: &args) { argsPointer in
             // 16-row chunks keep each worker's outputs on their own cache lines.

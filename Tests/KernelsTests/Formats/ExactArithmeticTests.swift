@@ -43,7 +43,7 @@ struct ExactArithmeticTests {
             let weights = Self.exactWeights(id, count: rows * columns, generator: &generator)
             let matrix = try TestMatrix(format: format, rows: rows, columns: columns, weights: weights)
             #expect(matrix.dequantized == weights, "\(id.rawValue): the chosen weights must quantize exactly")
-            for batch in [1, 5] {
+            for batch in [1, 5, 67] {  // 67: past the Q GEMM 64-token chunk and the 6-token float tiles
                 let x = Self.exactActivations(count: batch * columns, generator: &generator)
                 let reference = try matrix.reference(x, batch: batch)
                 for path in fastPaths {
