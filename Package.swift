@@ -30,11 +30,18 @@ let package = Package(
             cSettings: [.unsafeFlags(["-O3", "-fno-math-errno"])]
         ),
 
+        // The engine's attention, RoPE and activation loops in ggml's operation order (same
+        // per-function target attributes as CKernels).
+        .target(
+            name: "CEngineKernels",
+            path: "Sources/CEngineKernels",
+            cSettings: [.unsafeFlags(["-O3", "-fno-math-errno", "-ffp-contract=off"])]
+        ),
         .target(name: "GGUF"),
         .target(name: "TestSupport", path: "Sources/TestSupport"),
         .target(name: "Kernels", dependencies: ["GGUF", "CKernels"], swiftSettings: hotLoopSettings),
         .target(name: "Measurement", dependencies: ["CPerfEvent", "CLibPFM", "CLibNUMA"]),
-        .target(name: "Engine", dependencies: ["GGUF", "Kernels"], swiftSettings: hotLoopSettings),
+        .target(name: "Engine", dependencies: ["GGUF", "Kernels", "CEngineKernels"], swiftSettings: hotLoopSettings),
         .target(name: "Synthetic", dependencies: ["GGUF", "Kernels", "Engine"], swiftSettings: hotLoopSettings),
         .target(name: "Harness", dependencies: ["GGUF", "Kernels", "Engine", "Synthetic", "Measurement"]),
         .executableTarget(
@@ -48,7 +55,7 @@ let package = Package(
         .testTarget(name: "GGUFTests", dependencies: ["TestSupport", "GGUF"]),
         .testTarget(name: "KernelsTests", dependencies: ["TestSupport", "Kernels", "GGUF"]),
         .testTarget(name: "MeasurementTests", dependencies: ["TestSupport", "Measurement"]),
-        .testTarget(name: "EngineTests", dependencies: ["TestSupport", "Engine", "Kernels", "GGUF"]),
+        .testTarget(name: "EngineTests", dependencies: ["TestSupport", "Engine", "Kernels", "GGUF", "CEngineKernels"]),
         .testTarget(name: "SyntheticTests", dependencies: ["TestSupport", "Synthetic", "Engine", "Kernels", "GGUF"]),
         .testTarget(name: "HarnessTests", dependencies: ["TestSupport", "Harness"]),
     ],

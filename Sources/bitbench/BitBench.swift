@@ -11,7 +11,11 @@ struct BitBench: ParsableCommand {
             // One line per command; each lives in its own file under Sources/bitbench/.
             ModelCommand.self,
             SysinfoCommand.self,
+            KernelsCommand.self,
             TokenizeCommand.self,
+            RunCommand.self,
+            EvalCommand.self,
+            SysinfoCommand.self,
             MeasureCommand.self,
             KernelsCommand.self,
         ]

@@ -8,6 +8,8 @@ struct ModelCommand: ParsableCommand {
         subcommands: [
             // One line per subcommand; each lives in its own file under Sources/bitbench/.
             ModelInfoCommand.self,
+            ModelGenerateCommand.self,
+            ModelPresetsCommand.self,
         ]
     )
 }

@@ -1,2 +1,0 @@
-// The Synthetic tests live beside this file; this one only keeps the target non-empty.
-import Testing
