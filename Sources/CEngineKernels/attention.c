@@ -60,7 +60,7 @@ BE_AVX2_INLINE double softmax_exp_avx2(float *x, size_t n, float max) {
     return sum;
 }
 
-BE_AVX2 static void attend_avx2(const uint16_t *keys, const uint16_t *values_t, size_t vt_stride, const float *query,
+BE_AVX2 static void attend_avx2(const uint16_t *keys, const uint16_t *values, const float *query,
                                 size_t length, size_t hd, float scale, float *scores, uint16_t *weights, uint16_t *q16,
                                 float *out) {
     be_f32_to_f16(query, q16, hd, 1);
@@ -76,13 +76,34 @@ BE_AVX2 static void attend_avx2(const uint16_t *keys, const uint16_t *values_t, 
     const double sum = softmax_exp_avx2(scores, padded8, max);
     const float inverse = (float)(1.0 / sum);
     for (size_t t = 0; t < length; t++) scores[t] *= inverse;
+    // The weights rounded to F16 (ggml's vec_dot_type), kept as exact floats, zero past `length`.
     be_f32_to_f16(scores, weights, length, 1);
-    memset(weights + length, 0, (padded32 - length) * sizeof(uint16_t));
-    for (size_t d = 0; d < hd; d++) out[d] = dot_f16_avx2(values_t + d * vt_stride, weights, padded32);
+    be_f16_to_f32(weights, scores, length, 1);
+    for (size_t t = length; t < padded32; t++) scores[t] = 0.0f;
+    // out[d] = ggml_vec_dot_f16(V^T[d], w) over the padded length: block b holds positions
+    // 32b..32b+31 of every dimension, so step b of the dot reads one 64-byte row per dimension.
+    const size_t blocks = padded32 / 32;
+    for (size_t d = 0; d < hd; d++) {
+        __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps(), s2 = _mm256_setzero_ps(), s3 = _mm256_setzero_ps();
+        for (size_t b = 0; b < blocks; b++) {
+            const uint16_t *v = values + (b * hd + d) * 32;
+            const float *w = scores + 32 * b;
+            s0 = _mm256_fmadd_ps(_mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)v)), _mm256_loadu_ps(w), s0);
+            s1 = _mm256_fmadd_ps(_mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(v + 8))), _mm256_loadu_ps(w + 8), s1);
+            s2 = _mm256_fmadd_ps(_mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(v + 16))), _mm256_loadu_ps(w + 16), s2);
+            s3 = _mm256_fmadd_ps(_mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(v + 24))), _mm256_loadu_ps(w + 24), s3);
+        }
+        s0 = _mm256_add_ps(s0, s2);
+        s1 = _mm256_add_ps(s1, s3);
+        s0 = _mm256_add_ps(s0, s1);
+        const __m128 t0 = _mm_add_ps(_mm256_castps256_ps128(s0), _mm256_extractf128_ps(s0, 1));
+        const __m128 t1 = _mm_hadd_ps(t0, t0);
+        out[d] = _mm_cvtss_f32(_mm_hadd_ps(t1, t1));
+    }
 }
 #endif
 
-static void attend_portable(const uint16_t *keys, const uint16_t *values_t, size_t vt_stride, const float *query,
+static void attend_portable(const uint16_t *keys, const uint16_t *values, const float *query,
                             size_t length, size_t hd, float scale, float *scores, uint16_t *weights, uint16_t *q16,
                             float *out) {
     be_f32_to_f16(query, q16, hd, 0);
@@ -106,8 +127,20 @@ static void attend_portable(const uint16_t *keys, const uint16_t *values_t, size
     const float inverse = (float)(1.0 / sum);
     for (size_t t = 0; t < length; t++) scores[t] *= inverse;
     be_f32_to_f16(scores, weights, length, 0);
-    memset(weights + length, 0, (padded32 - length) * sizeof(uint16_t));
-    for (size_t d = 0; d < hd; d++) out[d] = dot_f16_portable(values_t + d * vt_stride, weights, padded32);
+    be_f16_to_f32(weights, scores, length, 0);
+    for (size_t t = length; t < padded32; t++) scores[t] = 0.0f;
+    const size_t blocks = padded32 / 32;
+    for (size_t d = 0; d < hd; d++) {
+        float acc[4][8] = {{0}};
+        for (size_t b = 0; b < blocks; b++)
+            for (int j = 0; j < 4; j++)
+                for (int l = 0; l < 8; l++)
+                    acc[j][l] = fmaf(be_half_to_float_portable(values[(b * hd + d) * 32 + 8 * j + l]), scores[32 * b + 8 * j + l], acc[j][l]);
+        float a[8];
+        for (int l = 0; l < 8; l++) a[l] = (acc[0][l] + acc[2][l]) + (acc[1][l] + acc[3][l]);
+        const float t0 = a[0] + a[4], t1 = a[1] + a[5], t2 = a[2] + a[6], t3 = a[3] + a[7];
+        out[d] = (t0 + t1) + (t2 + t3);
+    }
 }
 
 #if BE_X86
@@ -122,12 +155,12 @@ float be_dot_f16(const uint16_t *x, const uint16_t *y, size_t n, int avx2) {
     return dot_f16_portable(x, y, n);
 }
 
-void be_attend_head(const uint16_t *keys, const uint16_t *values_t, size_t vt_stride, const float *query,
+void be_attend_head(const uint16_t *keys, const uint16_t *values, const float *query,
                     size_t length, size_t head_dim, float scale, float *scores, uint16_t *weights, uint16_t *q16,
                     float *out, int avx2) {
 #if BE_X86
-    if (avx2) { attend_avx2(keys, values_t, vt_stride, query, length, head_dim, scale, scores, weights, q16, out); return; }
+    if (avx2) { attend_avx2(keys, values, query, length, head_dim, scale, scores, weights, q16, out); return; }
 #endif
     (void)avx2;
-    attend_portable(keys, values_t, vt_stride, query, length, head_dim, scale, scores, weights, q16, out);
+    attend_portable(keys, values, query, length, head_dim, scale, scores, weights, q16, out);
 }

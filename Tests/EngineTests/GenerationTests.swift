@@ -22,7 +22,7 @@ import TestSupport
         #expect(streamed == completion.text)
         #expect(completion.result.stopReason == .endOfGeneration)
         // The ChatML rendering with SmolLM2's default system message.
-        let rendered = generator.tokenizer.decode(ids)
+        let rendered = generator.tokenizer.decode(ids, removeSpecial: false, unparseSpecial: true)
         #expect(rendered.hasPrefix("<|im_start|>system\nYou are a helpful AI assistant named SmolLM"))
         #expect(rendered.hasSuffix("<|im_start|>user\nWhat is the capital of Germany?<|im_end|>\n<|im_start|>assistant\n"))
     }

@@ -38,21 +38,23 @@ import Testing
     @Test(arguments: [(length: 1, hd: 64), (length: 35, hd: 64), (length: 100, hd: 128), (length: 7, hd: 40)])
     func attentionMatchesPlainMath(_ shape: (length: Int, hd: Int)) {
         let (length, hd) = shape
-        let stride = (length + 31) / 32 * 32 + 32
+        let padded = (length + 31) / 32 * 32 + 32
         var random = Random(state: UInt64(length * 1000 + hd))
         let keyFloats = (0..<length * hd).map { _ in random.next() * 4 }
         let valueFloats = (0..<length * hd).map { _ in random.next() * 4 }
         let query = (0..<hd).map { _ in random.next() * 4 }
         var keys = [UInt16](repeating: 0, count: length * hd)
         be_f32_to_f16(keyFloats, &keys, keys.count, 0)
-        var valuesT = [UInt16](repeating: 0, count: hd * stride)
-        for t in 0..<length { for d in 0..<hd { valuesT[d * stride + t] = Half.fromFloat(valueFloats[t * hd + d]) } }
+        // Tiles of 32 positions: (padded/32, hd, 32).
+        var valuesT = [UInt16](repeating: 0, count: hd * padded)
+        func index(_ t: Int, _ d: Int) -> Int { (t / 32 * hd + d) * 32 + t % 32 }
+        for t in 0..<length { for d in 0..<hd { valuesT[index(t, d)] = Half.fromFloat(valueFloats[t * hd + d]) } }
         let scale = 1 / Float(hd).squareRoot()
 
         func attend(_ avx2: Int32) -> [Float] {
-            var scores = [Float](repeating: 0, count: stride), weights = [UInt16](repeating: 0, count: stride)
+            var scores = [Float](repeating: 0, count: padded), weights = [UInt16](repeating: 0, count: padded)
             var q16 = [UInt16](repeating: 0, count: hd), out = [Float](repeating: 0, count: hd)
-            be_attend_head(keys, valuesT, stride, query, length, hd, scale, &scores, &weights, &q16, &out, avx2)
+            be_attend_head(keys, valuesT, query, length, hd, scale, &scores, &weights, &q16, &out, avx2)
             return out
         }
         let portable = attend(0)
@@ -71,7 +73,7 @@ import Testing
         for d in 0..<hd {
             var expected = 0.0, magnitude = 0.0
             for t in 0..<length {
-                let v = Double(Half.toFloat(valuesT[d * stride + t]))
+                let v = Double(Half.toFloat(valuesT[index(t, d)]))
                 expected += e[t] / total * v
                 magnitude += abs(v)
             }

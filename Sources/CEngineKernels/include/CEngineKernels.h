@@ -24,12 +24,13 @@ float be_dot_f16(const uint16_t *x, const uint16_t *y, size_t n, int avx2);
 
 /// One query head over `length` cached positions, as ggml's non-flash attention computes it:
 /// q rounded to F16; scores = (K·q)·scale; softmax with ggml_v_expf and a double sum; weights
-/// rounded to F16; out[d] = Σ_t w_t·V[t][d] as an F16 dot over the transposed values, padded with
-/// zero weights to a multiple of 32 positions.
+/// rounded to F16; out[d] = Σ_t w_t·V[t][d] summed like ggml_vec_dot_f16 over the transposed
+/// values, padded with zero weights to a multiple of 32 positions.
 ///   keys     (length, head_dim) halves, rows `head_dim` apart
-///   values_t (head_dim, vt_stride) halves: the transposed values; vt_stride >= round_up(length, 32)
+///   values   (blocks, head_dim, 32) halves: block b holds positions 32b..32b+31 of each dimension
+///            (the transposed values cut into 32-position tiles); at least round_up(length, 32) positions
 ///   scores   scratch of round_up(length, 32) floats; weights scratch of as many halves; q16 head_dim halves
-void be_attend_head(const uint16_t *keys, const uint16_t *values_t, size_t vt_stride, const float *query,
+void be_attend_head(const uint16_t *keys, const uint16_t *values, const float *query,
                     size_t length, size_t head_dim, float scale, float *scores, uint16_t *weights, uint16_t *q16,
                     float *out, int avx2);
 

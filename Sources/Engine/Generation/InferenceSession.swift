@@ -19,8 +19,8 @@ public final class InferenceSession {
     public let threads: Int
     /// Wall time of loading: binding and preparing weights, allocating the cache.
     public let loadNanoseconds: UInt64
-    /// The memory plan that was checked before loading.
-    public let memoryPlan: MemoryPlan
+    /// The memory plan that was checked before loading (nil when the check was turned off).
+    public let memoryPlan: MemoryPlan?
     /// Positions filled in the KV cache (the next token goes here).
     public private(set) var position = 0
     /// Closures called around prompt processing and generation.
@@ -56,15 +56,17 @@ public final class InferenceSession {
                                     ffn: config.feedForwardLength, heads: config.headCount, kvHeads: config.kvHeadCount,
                                     headDim: config.headDimension, vocab: config.vocabularySize, context: context,
                                     batch: batch, threads: options.threads, weightBytes: weightBytes, kvBytesPerElement: 2)
-        let planner: MemoryPlanner
-        if let available = options.availableMemoryBytes {
-            planner = MemoryPlanner(memory: { SystemMemory(available: available, total: available) })
-        } else {
-            planner = MemoryPlanner()
-        }
-        let plan = try planner.plan(input)
-        if options.checkMemory && !plan.fits {
-            throw ModelError.insufficientMemory(plan.refusalText)
+        var plan: MemoryPlan?
+        if options.checkMemory {
+            let planner: MemoryPlanner
+            if let available = options.availableMemoryBytes {
+                planner = MemoryPlanner(memory: { SystemMemory(available: available, total: available) })
+            } else {
+                planner = MemoryPlanner()
+            }
+            let checked = try planner.plan(input)
+            guard checked.fits else { throw ModelError.insufficientMemory(checked.refusalText) }
+            plan = checked
         }
         let path = try KernelPath.resolve(options.kernelPath)
         // TL1/TL2 tiles: the file's own keys, overridden by --tl2-config; bitnet.cpp's presets

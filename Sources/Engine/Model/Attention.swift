@@ -51,7 +51,7 @@ struct Attention {
         var token = stripe
         while token < batch {
             let offset = token * queryWidth + head * hd
-            be_attend_head(keys, values, cache.paddedCapacity, queries + offset, startPosition + token + 1, hd, scale,
+            be_attend_head(keys, values, queries + offset, startPosition + token + 1, hd, scale,
                            scratch.scores, scratch.weights, scratch.query, out + offset, useAVX2)
             token += stripes
         }

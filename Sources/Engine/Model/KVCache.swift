@@ -4,19 +4,21 @@ import CEngineKernels
 /// (type_k = type_v = f16). Values are rounded to F16 when written (after RoPE for keys).
 ///
 /// Keys are (layer, kv_head, position, head_dim), so one head's keys stream in order for K·q.
-/// Values are transposed, (layer, kv_head, head_dim, padded capacity), as ggml's non-flash cache
-/// keeps them, so each output dimension of ·V is one contiguous F16 dot over the positions.
+/// Values are transposed as ggml's non-flash cache keeps them, and cut into tiles of 32 positions:
+/// (layer, kv_head, position / 32, head_dim, position % 32). One step of ggml's F16 dot over the
+/// positions then reads one 64-byte row, and a token's values land in one tile (not head_dim
+/// pages apart).
 final class KVCache {
     let layerCount: Int
     let kvHeadCount: Int
     let headDimension: Int
     /// Positions the cache holds.
     let capacity: Int
-    /// Row length of the transposed values: the capacity rounded up to 32 (ggml pads n_kv to 32).
+    /// The capacity rounded up to whole 32-position tiles (ggml pads n_kv to 32).
     let paddedCapacity: Int
     private let useAVX2: Int32
     private let keys: UnsafeMutablePointer<UInt16>    // (layer, kv_head, capacity, head_dim)
-    private let values: UnsafeMutablePointer<UInt16>  // (layer, kv_head, head_dim, paddedCapacity)
+    private let values: UnsafeMutablePointer<UInt16>  // (layer, kv_head, paddedCapacity/32, head_dim, 32)
 
     /// Bytes one cache of this shape takes.
     static func byteCount(layers: Int, kvDimension: Int, capacity: Int) -> Int {
@@ -53,7 +55,7 @@ final class KVCache {
         UnsafePointer(keys + ((layer * kvHeadCount + head) * capacity) * headDimension)
     }
 
-    /// The transposed values of one head: (head_dim, paddedCapacity).
+    /// The tiled transposed values of one head: (paddedCapacity/32, head_dim, 32).
     @inline(__always)
     func transposedValues(layer: Int, head: Int) -> UnsafePointer<UInt16> {
         UnsafePointer(values + ((layer * kvHeadCount + head) * headDimension) * paddedCapacity)
@@ -70,9 +72,11 @@ final class KVCache {
                 destination.update(from: h + head * headDimension, count: headDimension)
             }
             be_f32_to_f16(v, h, kvDimension, useAVX2)
+            let tile = position / 32, lane = position % 32
             for head in 0..<kvHeadCount {
-                let column = values + ((layer * kvHeadCount + head) * headDimension) * paddedCapacity + position
-                for d in 0..<headDimension { column[d * paddedCapacity] = h[head * headDimension + d] }
+                let column = values + ((layer * kvHeadCount + head) * headDimension) * paddedCapacity
+                    + tile * headDimension * 32 + lane
+                for d in 0..<headDimension { column[d * 32] = h[head * headDimension + d] }
             }
         }
     }
