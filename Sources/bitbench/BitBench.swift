@@ -15,9 +15,7 @@ struct BitBench: ParsableCommand {
             TokenizeCommand.self,
             RunCommand.self,
             EvalCommand.self,
-            SysinfoCommand.self,
             MeasureCommand.self,
-            KernelsCommand.self,
         ]
     )
 }
