@@ -60,6 +60,10 @@ struct MeasureCommand: ParsableCommand {
     var command: [String] = []
 
     func validate() throws {
+        // Passthrough capture swallows a help flag given before `--`; answer it as help.
+        if command.first == "--help" || command.first == "-h" {
+            throw CleanExit.helpRequest(self)
+        }
         guard EnergySelection(argument: energy) != nil else {
             throw ValidationError("--energy: expected auto, perf-rapl, sysfs-rapl, msr-rapl, model or none; found '\(energy)'")
         }
