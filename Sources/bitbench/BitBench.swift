@@ -10,12 +10,12 @@ struct BitBench: ParsableCommand {
         subcommands: [
             // One line per command; each lives in its own file under Sources/bitbench/.
             ModelCommand.self,
-            KernelsCommand.self,
+            SysinfoCommand.self,
             TokenizeCommand.self,
+            MeasureCommand.self,
+            KernelsCommand.self,
             RunCommand.self,
             EvalCommand.self,
-            SysinfoCommand.self,
-            MeasureCommand.self,
         ]
     )
 }

@@ -6,7 +6,7 @@ import Measurement
 struct SysinfoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sysinfo",
-        abstract: "Print the CPU, caches, NUMA nodes, perf PMUs, RAPL availability, governor, kernel and build.",
+        abstract: "Print the CPU, caches, NUMA nodes, perf PMUs, each probe's availability (counters, RAPL per method), governor, kernel and build.",
         discussion: "Every value that cannot be read is reported as unknown or unavailable, with the reason. "
             + "Warnings about untrustworthy timing conditions (debug build, frequency scaling) go to stderr."
     )

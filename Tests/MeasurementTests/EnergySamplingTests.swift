@@ -108,8 +108,10 @@ struct EnergySamplingTests {
         let p = probe(tree.root, writer: writer)
         defer { p.close() }
         #expect(p.openMethods == [.sysfsRAPL])
+        // Two seconds keep a scheduling stall of the test thread on a busy 2-core machine (tens of
+        // ms between the counter read and the clock read) well inside the 2% bound.
         p.begin()
-        MonotonicClock.sleep(seconds: 1.0)
+        MonotonicClock.sleep(seconds: 2.0)
         p.end()
         let r = p.reading()
         let seconds = try #require(r.seconds)
@@ -118,8 +120,8 @@ struct EnergySamplingTests {
         #expect(r.method == .sysfsRAPL)
         #expect(abs(joules - 12 * seconds) / (12 * seconds) < 0.02, "\(joules) J over \(seconds) s")
         #expect(abs(watts - 12) / 12 < 0.02, "\(watts) W")
-        // About six wraps happened and every one was seen.
-        #expect((r[domain: "package-0"]?.wraps ?? 0) >= 5)
+        // About twelve wraps happened and every one was seen.
+        #expect((r[domain: "package-0"]?.wraps ?? 0) >= 10)
     }
 
     @Test("idle baseline: idle power measured first, net = gross - idle W x time")
@@ -130,11 +132,11 @@ struct EnergySamplingTests {
         defer { writer.stop() }
         let p = probe(tree.root, writer: writer)
         defer { p.close() }
-        p.measureIdleBaseline(seconds: 0.5)
+        p.measureIdleBaseline(seconds: 1.0)
         writer.setPower(10)
         p.tokens = 100
         p.begin()
-        MonotonicClock.sleep(seconds: 0.5)
+        MonotonicClock.sleep(seconds: 1.0)
         p.end()
         let r = p.reading()
         let seconds = try #require(r.seconds)
@@ -148,6 +150,6 @@ struct EnergySamplingTests {
         #expect(abs(net - 6 * seconds) / (6 * seconds) < 0.05, "net \(net) J")
         #expect(r.netJoulesPerToken == net / 100)
         #expect(r.idleBaseline?.watts["package-0"] == idle)
-        #expect((r.idleBaseline?.seconds ?? 0) >= 0.5)
+        #expect((r.idleBaseline?.seconds ?? 0) >= 1.0)
     }
 }

@@ -108,30 +108,9 @@ struct MeasureCommandTests {
         }
     }
 
-    /// The bitbench executable built beside this test bundle, if it was built.
-    static var builtBinary: String? {
-        let exe = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        let candidate = exe.deletingLastPathComponent().appendingPathComponent("bitbench").path
-        return FileManager.default.isExecutableFile(atPath: candidate) ? candidate : nil
-    }
-
-    static func runBinary(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: builtBinary!)
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
-    }
-
-    @Test("the built binary: -o json is one valid object; usage errors exit non-zero", .enabled(if: builtBinary != nil))
+    @Test("the built binary: -o json is one valid object; usage errors exit non-zero", .enabled(if: BitBenchExecutable.url != nil))
     func binary() throws {
-        let run = try Self.runBinary(["measure", "-o", "json", "--energy", "model", "--tdp", "50",
+        let run = try BitBenchExecutable.run(["measure", "-o", "json", "--energy", "model", "--tdp", "50",
                                       "--counters", "task-clock,page-faults,context-switches,cycles,instructions",
                                       "--", "sleep", "0.2"])
         #expect(run.status == 0, "\(run.stderr)")
@@ -148,13 +127,13 @@ struct MeasureCommandTests {
         #expect((estimate["formula"] as? String)?.hasPrefix("E = ") == true)
         #expect(estimate["covers"] as? [String] == ["static"])
 
-        let usage = try Self.runBinary(["measure", "--energy", "bogus", "--", "true"])
+        let usage = try BitBenchExecutable.run(["measure", "--energy", "bogus", "--", "true"])
         #expect(usage.status != 0)
         #expect(usage.stderr.contains("--energy: expected auto, perf-rapl, sysfs-rapl, msr-rapl, model or none"))
-        let missing = try Self.runBinary(["measure", "--", "no-such-command-bitbench"])
+        let missing = try BitBenchExecutable.run(["measure", "--", "no-such-command-bitbench"])
         #expect(missing.status == 1)
         #expect(missing.stderr.contains("bitbench: error: command not found"))
-        let noCommand = try Self.runBinary(["measure"])
+        let noCommand = try BitBenchExecutable.run(["measure"])
         #expect(noCommand.status != 0)
     }
 }

@@ -38,5 +38,11 @@ struct ProbesSectionTests {
         #expect(status["counters/hardware"]?.reason == SystemInfoContext.recordedTreeReason)
         #expect(status["sysfs-rapl"]?.isAvailable == true)
         #expect(status["msr-rapl"]?.isAvailable == false)
+        // Only RAPL methods carry domains; they come from the energy sources' own detection.
+        let domains = Dictionary(uniqueKeysWithValues: section.probes.map { ($0.name, $0.domains) })
+        #expect(domains["sysfs-rapl"] == ["package-0", "dram-0", "package-1", "dram-1"])
+        #expect(domains["msr-rapl"] == [])
+        #expect(domains["wall-clock"] == .some(nil))
+        #expect(SystemInfo(sections: [section]).text().contains("sysfs-rapl:"))
     }
 }

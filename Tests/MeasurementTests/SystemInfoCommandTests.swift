@@ -7,23 +7,9 @@ import Testing
 /// on stderr, exit status.
 @Suite("bitbench sysinfo command", .enabled(if: BitBenchExecutable.url != nil, "bitbench is not built beside the tests"))
 struct SystemInfoCommandTests {
-    static func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        let process = Process()
-        process.executableURL = BitBenchExecutable.url
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
-    }
-
     @Test("-o json prints one valid JSON object on stdout and exits 0")
     func json() throws {
-        let result = try Self.run(["sysinfo", "-o", "json"])
+        let result = try BitBenchExecutable.run(["sysinfo", "-o", "json"])
         #expect(result.status == 0)
         let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
         #expect(object?["schema"] as? Int == SystemInfo.schemaVersion)
@@ -34,7 +20,7 @@ struct SystemInfoCommandTests {
     @Test("hidden root flags read a recorded tree")
     func roots() throws {
         let fixture = TopologyFixture.xeon
-        let result = try Self.run(["sysinfo", "--sysfs-root", fixture.root + "/sys", "--procfs-root", fixture.root + "/proc",
+        let result = try BitBenchExecutable.run(["sysinfo", "--sysfs-root", fixture.root + "/sys", "--procfs-root", fixture.root + "/proc",
                                    "--dev-root", fixture.root + "/dev"])
         #expect(result.status == 0)
         #expect(result.stdout.contains("Intel(R) Xeon(R) Gold 6130"))
@@ -44,7 +30,7 @@ struct SystemInfoCommandTests {
 
     @Test("--placement-check runs every layout and reports the pages as planned", .enabled(if: LibNUMA.isAvailable))
     func placement() throws {
-        let result = try Self.run(["sysinfo", "-o", "json", "--placement-check"])
+        let result = try BitBenchExecutable.run(["sysinfo", "-o", "json", "--placement-check"])
         #expect(result.status == 0)
         let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
         let placement = try #require(object?["placement"] as? [String: Any])
@@ -59,18 +45,9 @@ struct SystemInfoCommandTests {
 
     @Test("an unknown output format is rejected with a non-zero exit")
     func badFormat() throws {
-        let result = try Self.run(["sysinfo", "-o", "yaml"])
+        let result = try BitBenchExecutable.run(["sysinfo", "-o", "yaml"])
         #expect(result.status != 0)
         #expect(result.stderr.contains("yaml"))
         #expect(result.stdout.isEmpty)
     }
-}
-
-/// Where `swift build` put the `bitbench` executable: the folder holding the test bundle.
-enum BitBenchExecutable {
-    static let url: URL? = {
-        let candidates = [Bundle.main.bundleURL.deletingLastPathComponent(), Bundle.main.bundleURL]
-            .map { $0.appendingPathComponent("bitbench") }
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
-    }()
 }

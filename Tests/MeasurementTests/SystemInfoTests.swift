@@ -11,11 +11,13 @@ struct SystemInfoLiveTests {
     func json() throws {
         let text = try Self.live.json()
         let object = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
-        for key in ["schema", "cpu", "numa", "memory", "perf", "rapl", "frequency", "kernel", "build"] {
+        for key in ["schema", "cpu", "numa", "memory", "perf", "probes", "frequency", "kernel", "build"] {
             #expect(object[key] != nil, "missing \(key)")
         }
         let decoded = try JSONDecoder().decode(SystemInfo.self, from: Data(text.utf8))
         #expect(try decoded.json() == text)
+        // RAPL is reported once: per method in the probes section, with no separate section.
+        #expect(object["rapl"] == nil)
     }
 
     #if arch(x86_64)
@@ -43,28 +45,30 @@ struct SystemInfoLiveTests {
 
     @Test("RAPL: every method that is unavailable says why; unavailable here, with the reasons")
     func rapl() throws {
-        let rapl = try #require(Self.live.section(RAPLSection.self))
-        #expect(rapl.methods.map(\.method) == ["perf-rapl", "sysfs-rapl", "msr-rapl"])
-        for finding in rapl.methods where !finding.availability.isAvailable {
-            #expect(!(finding.availability.reason ?? "").isEmpty)
+        let probes = try #require(Self.live.section(ProbesSection.self))
+        let methods = probes.probes.filter { EnergyMethod(rawValue: $0.name)?.isMeasurement == true }
+        #expect(methods.map(\.name) == ["perf-rapl", "sysfs-rapl", "msr-rapl"])
+        for probe in methods where !probe.status.isAvailable {
+            #expect(!(probe.status.reason ?? "").isEmpty)
         }
         let fileManager = FileManager.default
         if !fileManager.fileExists(atPath: "/sys/class/powercap") {
-            #expect(rapl.methods[1].availability.reason?.contains("/sys/class/powercap does not exist") == true)
+            #expect(methods[1].status.reason?.contains("/sys/class/powercap is absent") == true)
         }
         if !fileManager.fileExists(atPath: "/dev/cpu/0/msr") {
-            #expect(rapl.methods[2].availability.isAvailable == false)
+            #expect(methods[2].status.isAvailable == false)
         }
         let hypervisor = Self.live.section(CPUSection.self)?.hypervisor ?? false
         if hypervisor && !fileManager.fileExists(atPath: "/sys/class/powercap") && !fileManager.fileExists(atPath: "/dev/cpu/0/msr") {
             // This machine kind: a VM whose RAPL the host does not pass through.
-            #expect(!rapl.availability.isAvailable)
-            let reason = try #require(rapl.availability.reason)
-            for method in ["perf-rapl:", "sysfs-rapl:", "msr-rapl:"] { #expect(reason.contains(method)) }
+            #expect(!probes.raplAvailable)
             let object = try JSONSerialization.jsonObject(with: Data(Self.live.json().utf8)) as? [String: Any]
-            let json = try #require((object?["rapl"] as? [String: Any])?["availability"] as? [String: Any])
-            #expect(json["available"] as? Bool == false)
-            #expect((json["reason"] as? String)?.isEmpty == false)
+            let list = try #require((object?["probes"] as? [String: Any])?["probes"] as? [[String: Any]])
+            for method in ["perf-rapl", "sysfs-rapl", "msr-rapl"] {
+                let status = try #require(list.first { $0["name"] as? String == method }?["status"] as? [String: Any])
+                #expect(status["available"] as? Bool == false, "\(method)")
+                #expect((status["reason"] as? String)?.isEmpty == false, "\(method)")
+            }
         }
     }
 
@@ -96,16 +100,26 @@ struct SystemInfoLiveTests {
     @Test("the text report has a heading per section and no empty values")
     func text() {
         let text = Self.live.text()
-        for title in ["CPU", "NUMA", "Memory", "Perf events", "RAPL energy", "CPU frequency", "Kernel", "Build"] {
+        for title in ["CPU", "NUMA", "Memory", "Perf events", "Probes", "CPU frequency", "Kernel", "Build"] {
             #expect(text.contains("\n\(title)\n") || text.hasPrefix("\(title)\n"), "missing \(title)")
         }
         #expect(!text.contains(": \n"))
+        #expect(!text.contains("RAPL energy"))
+        for method in ["perf-rapl", "sysfs-rapl", "msr-rapl"] {
+            #expect(text.components(separatedBy: "  \(method):").count == 2, "\(method) once")
+        }
     }
 }
 
 @Suite("sysinfo on recorded trees")
 struct SystemInfoFixtureTests {
     static func info(_ fixture: TopologyFixture) -> SystemInfo { SystemInfo.collect(paths: fixture.paths) }
+
+    /// The RAPL methods' probes, by method name.
+    static func rapl(_ info: SystemInfo) throws -> [String: ProbesSection.Probe] {
+        let probes = try #require(info.section(ProbesSection.self)).probes
+        return Dictionary(uniqueKeysWithValues: probes.filter { EnergyMethod(rawValue: $0.name)?.isMeasurement == true }.map { ($0.name, $0) })
+    }
 
     @Test("2-socket Xeon: AVX-512, 4 nodes, RAPL by perf and powercap, powersave warns")
     func xeon() throws {
@@ -127,12 +141,13 @@ struct SystemInfoFixtureTests {
         #expect(numa.nodes[1].cpus == "8-15,40-47")
         #expect(numa.libnuma.reason == SystemInfoContext.recordedTreeReason)
 
-        let rapl = try #require(info.section(RAPLSection.self))
-        #expect(rapl.availability.isAvailable)
-        #expect(rapl.methods[0].domains == ["cores", "pkg", "ram"])
-        #expect(rapl.methods[0].availability.isAvailable)
-        #expect(rapl.methods[1].domains == ["package-0", "dram", "package-1", "dram"])
-        #expect(rapl.methods[2].availability.reason?.contains("does not exist") == true)
+        let rapl = try Self.rapl(info)
+        #expect(try #require(info.section(ProbesSection.self)).raplAvailable)
+        #expect(rapl["perf-rapl"]?.domains == ["package-0", "cores-0", "dram-0", "package-1", "cores-1", "dram-1"])
+        #expect(rapl["perf-rapl"]?.status.isAvailable == true)
+        #expect(rapl["perf-rapl"]?.status.description.contains(SystemInfoContext.recordedTreeReason) == true)
+        #expect(rapl["sysfs-rapl"]?.domains == ["package-0", "dram-0", "package-1", "dram-1"])
+        #expect(rapl["msr-rapl"]?.status.reason?.contains("no \(TopologyFixture.xeon.paths.dev)/cpu/N/msr device") == true)
 
         let perf = try #require(info.section(PerfSection.self))
         #expect(perf.perfEventParanoid.value == 2)
@@ -160,7 +175,7 @@ struct SystemInfoFixtureTests {
         #expect(cpu.vendor.value == "AuthenticAMD")
         #expect(cpu.isaFeatures.filter(\.present).map(\.name) == ["AVX2", "FMA", "F16C"])
         #expect(info.section(NUMASection.self)?.nodeCount.value == 8)
-        #expect(info.section(RAPLSection.self)?.methods[0].domains == ["pkg"])
+        #expect(try Self.rapl(info)["perf-rapl"]?.domains == (0..<2).map { "package-\($0)" })
         #expect(info.section(FrequencySection.self)?.governor.value == "performance")
         #expect(!info.warnings.contains { $0.contains("scaling") })
         #expect(info.section(MemorySection.self)?.hugetlb.value?.pagesTotal == 1024)
@@ -168,10 +183,11 @@ struct SystemInfoFixtureTests {
 
     @Test("1-socket EPYC: no power PMU and no powercap, each with its reason")
     func epycWithoutRAPL() throws {
-        let rapl = try #require(Self.info(.epyc4).section(RAPLSection.self))
-        #expect(!rapl.availability.isAvailable)
-        #expect(rapl.methods[0].availability.reason?.contains("has no RAPL perf PMU") == true)
-        #expect(rapl.methods[1].availability.reason?.contains("powercap does not exist") == true)
+        let info = Self.info(.epyc4)
+        #expect(try #require(info.section(ProbesSection.self)).raplAvailable == false)
+        let rapl = try Self.rapl(info)
+        #expect(rapl["perf-rapl"]?.status.reason?.contains("no perf 'power' PMU") == true)
+        #expect(rapl["sysfs-rapl"]?.status.reason?.contains("powercap is absent") == true)
         let frequency = try #require(Self.info(.epyc4).section(FrequencySection.self))
         #expect(frequency.governor.value == "schedutil")
     }
@@ -186,8 +202,7 @@ struct SystemInfoFixtureTests {
         #expect(cpu.identification["CPU part"] == "0xd0c")
         let features = Dictionary(uniqueKeysWithValues: cpu.isaFeatures.map { ($0.name, $0.present) })
         #expect(features == ["NEON": true, "dotprod": true, "i8mm": false])
-        let rapl = try #require(info.section(RAPLSection.self))
-        #expect(rapl.methods[2].availability.reason == "RAPL MSRs exist only on x86 CPUs")
+        #expect(try Self.rapl(info)["msr-rapl"]?.status.reason?.hasPrefix("RAPL MSRs exist only on x86 CPUs") == true)
         #expect(info.section(PerfSection.self)?.hardwareCounters.isAvailable == true)
         let frequency = try #require(info.section(FrequencySection.self))
         #expect(frequency.governor.reason?.contains("no cpufreq driver") == true)
@@ -200,9 +215,9 @@ struct SystemInfoFixtureTests {
         #expect(info.section(CPUSection.self)?.isaFeatures.first { $0.name == "AVX2" }?.present == true)
         #expect(info.section(CPUSection.self)?.hypervisor == true)
         #expect(info.section(PerfSection.self)?.hardwareCounters.reason?.contains("no core PMU") == true)
-        let rapl = try #require(info.section(RAPLSection.self))
-        #expect(rapl.methods[0].domains == ["psys"])
-        #expect(rapl.methods[1].availability.reason?.contains("powercap does not exist") == true)
+        let rapl = try Self.rapl(info)
+        #expect(rapl["perf-rapl"]?.domains == ["psys-0"])
+        #expect(rapl["sysfs-rapl"]?.status.reason?.contains("powercap is absent") == true)
     }
 
     @Test("a root with nothing in it still gives every section, each unknown with a reason")

@@ -16,8 +16,11 @@ public struct KernelBenchRecord: Sendable, Encodable {
     public var weightBytes: Int
     /// Weight copies rotated through (1 when hot).
     public var copies: Int
-    /// Read bandwidth measured alongside this case (GB/s), nil if not measured.
+    /// Read bandwidth measured alongside this case (GB/s, median of the paired reads), nil if not measured.
     public var bandwidthGBps: Double?
+    /// The same from the fastest paired read: with `bestWeightGBps`, a comparison that other
+    /// processes on a shared machine disturb less than the medians.
+    public var bestBandwidthGBps: Double?
     /// F16 median / this median on the same shape, batch and threads (nil without F16).
     public var speedupOverF16: Double?
     /// Timing of the scalar reference on the same workers (nil when skipped).
@@ -33,6 +36,10 @@ public struct KernelBenchRecord: Sendable, Encodable {
     public var tokensPerSecond: Double { Double(batch) / (time.median * 1e-9) }
     /// Weight GB/s as a fraction of the measured read bandwidth.
     public var bandwidthFraction: Double? { bandwidthGBps.map { weightGBps / $0 } }
+    /// Weight GB/s of the fastest repetition.
+    public var bestWeightGBps: Double { Double(weightBytes) / time.min }
+    /// Best weight GB/s over best read bandwidth.
+    public var bestBandwidthFraction: Double? { bestBandwidthGBps.map { bestWeightGBps / $0 } }
     /// Scalar reference median / this median.
     public var speedupOverScalar: Double? { scalarTime.map { $0.median / time.median } }
 
@@ -72,6 +79,9 @@ public struct KernelBenchRecord: Sendable, Encodable {
         Field(name: "tokens_per_second") { .number($0.tokensPerSecond) },
         Field(name: "bandwidth_gbps") { $0.bandwidthGBps.map(Value.number) ?? .missing },
         Field(name: "bandwidth_fraction") { $0.bandwidthFraction.map(Value.number) ?? .missing },
+        Field(name: "best_weight_gbps") { .number($0.bestWeightGBps) },
+        Field(name: "best_bandwidth_gbps") { $0.bestBandwidthGBps.map(Value.number) ?? .missing },
+        Field(name: "best_bandwidth_fraction") { $0.bestBandwidthFraction.map(Value.number) ?? .missing },
         Field(name: "vs_f16") { $0.speedupOverF16.map(Value.number) ?? .missing },
         Field(name: "scalar_median_ns") { $0.scalarTime.map { .number($0.median) } ?? .missing },
         Field(name: "scalar_repetitions") { .integer($0.scalarTime?.count ?? 0) },

@@ -61,13 +61,14 @@ public enum KernelBenchReport {
 
     static func markdown(_ records: [KernelBenchRecord], context: KernelBenchRunner.Context) -> String {
         func number(_ v: Double?, _ digits: Int) -> String { v.map { String(format: "%.\(digits)f", $0) } ?? "–" }
-        var out = "| format | shape (MxK) | batch | threads | median ms | cv % | weight GB/s | GOPS | read BW GB/s | BW frac | x F16 | x scalar |\n"
-        out += "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
+        var out = "| format | shape (MxK) | batch | threads | median ms | cv % | weight GB/s | GOPS | read BW GB/s | BW frac | best frac | x F16 | x scalar |\n"
+        out += "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
         for r in records {
             out += "| \(r.format.rawValue) | \(r.m)x\(r.k) | \(r.batch) | \(r.threads) | "
             out += number(r.time.median / 1e6, 3) + " | " + number(r.time.coefficientOfVariation.map { $0 * 100 }, 1) + " | "
             out += number(r.weightGBps, 2) + " | " + number(r.gops, 1) + " | " + number(r.bandwidthGBps, 2) + " | "
             out += number(r.bandwidthFraction.map { $0 * 100 }, 0).appending(r.bandwidthFraction == nil ? "" : "%") + " | "
+            out += number(r.bestBandwidthFraction.map { $0 * 100 }, 0).appending(r.bestBandwidthFraction == nil ? "" : "%") + " | "
             out += number(r.speedupOverF16, 2) + " | " + number(r.speedupOverScalar, 1) + " |\n"
         }
         let notes = records.compactMap { r in r.note.map { "- \(r.format.rawValue) \(r.m)x\(r.k) batch \(r.batch) t\(r.threads): \($0)" } }
@@ -81,7 +82,8 @@ public enum KernelBenchReport {
         }
         out += ". Read bandwidth over the whole probe buffer: "
         out += context.bandwidthGBps.keys.sorted().map { "\($0) thread(s) \(number(context.bandwidthGBps[$0], 2)) GB/s" }.joined(separator: ", ")
-        out += ". Per-case read BW is measured alongside that case. x F16 = F16 median / this median;"
+        out += ". Per-case read BW is measured alongside that case; best frac = the fastest repetition's"
+        out += " weight GB/s over the fastest paired read. x F16 = F16 median / this median;"
         if context.scalarRepetitions > 0 {
             out += " x scalar = scalar-path median / this median (same workers, \(context.scalarRepetitions) rep(s) unless noted).\n"
         } else {

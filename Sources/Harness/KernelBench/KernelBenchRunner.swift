@@ -176,7 +176,10 @@ public final class KernelBenchRunner {
                     // Hot: reading between products would evict the weights, so measure apart.
                     reads = (0..<config.repetitions).map { _ in probe.timeRead(bytes: byteCount, pool: pool) }
                 }
-                let bandwidth = SampleStatistics(reads).map { Double(min(byteCount, probe.byteCount) / 4 * 4) / $0.median }
+                let readBytes = Double(min(byteCount, probe.byteCount) / 4 * 4)
+                let readStatistics = SampleStatistics(reads)
+                let bandwidth = readStatistics.map { readBytes / $0.median }
+                let bestBandwidth = readStatistics.map { readBytes / $0.min }
                 var caseNote = note
                 var scalarTime: SampleStatistics?
                 let work = Double(shape.rows) * Double(shape.columns) * Double(batch)
@@ -194,7 +197,8 @@ public final class KernelBenchRunner {
                 records.append(KernelBenchRecord(
                     format: format.id, m: shape.rows, k: shape.columns, batch: batch, threads: threads,
                     cold: config.cold, path: path, time: SampleStatistics(times)!, weightBytes: fast[0].weightBytes,
-                    copies: copyCount, bandwidthGBps: bandwidth, speedupOverF16: nil, scalarTime: scalarTime,
+                    copies: copyCount, bandwidthGBps: bandwidth, bestBandwidthGBps: bestBandwidth,
+                    speedupOverF16: nil, scalarTime: scalarTime,
                     note: caseNote))
             }
         }

@@ -171,6 +171,13 @@ public struct TileConfigurationTable: Sendable, Equatable {
     /// The file does not say which format it is for, so `format` does (TL2 unless told).
     public init(kernelConfigINI path: String, format: WeightFormatID = .tl2) throws {
         let maximumBytes = 1 << 20
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw TileConfigurationError(source: path, reason: "no such file (expected bitnet.cpp's kernel_config.ini)")
+        }
+        guard !isDirectory.boolValue else {
+            throw TileConfigurationError(source: path, reason: "is a directory, not a kernel_config.ini file")
+        }
         let attributes: [FileAttributeKey: Any]
         do {
             attributes = try FileManager.default.attributesOfItem(atPath: path)

@@ -19,16 +19,23 @@ public struct EventSourceDirectory: Sendable {
         (try? files.directoryEntries(root)) ?? []
     }
 
+    /// True for a core PMU, the one hardware events (cycles, instructions) count on: x86 `cpu`,
+    /// hybrid `cpu_core`/`cpu_atom`, ARM `armv8_*`/`armv9_*` (tools/perf pmu code).
+    public static func isCorePMU(_ name: String) -> Bool {
+        ["cpu", "cpu_core", "cpu_atom"].contains(name) || name.hasPrefix("armv8") || name.hasPrefix("armv9")
+    }
+
     /// The PMU directory path.
     public func path(ofPMU name: String) -> String { root + "/" + name }
 
     /// Reads a PMU's type, formats, event aliases and cpumask. Throws `SystemError`
-    /// (ENOENT when the kernel has no such PMU) or `CounterConfigurationError` for bad files.
+    /// (ENOENT when the kernel has no such PMU), `SysfsValueError` for a type or cpumask the kernel
+    /// would not write, or `CounterConfigurationError` for a format it cannot parse.
     public func pmu(_ name: String) throws -> KernelPMU {
         let dir = path(ofPMU: name)
         let typeText = try files.readTrimmed(dir + "/type")
         guard let type = UInt32(typeText) else {
-            throw CounterConfigurationError("\(dir)/type: expected a decimal PMU type, found \(typeText.quotedForMessage)")
+            throw SysfsValueError(path: dir + "/type", text: typeText, expected: "a decimal PMU type")
         }
         var formats: [String: PMUFormatField] = [:]
         for term in (try? files.directoryEntries(dir + "/format")) ?? [] {
@@ -48,8 +55,8 @@ public struct EventSourceDirectory: Sendable {
             let text = try files.readTrimmed(dir + "/cpumask")
             do {
                 cpus = try CPUList.parse(text)
-            } catch {
-                throw CounterConfigurationError("\(dir)/cpumask: expected a CPU list, found \(text.quotedForMessage) (\(error))")
+            } catch let error as CPUListError {
+                throw SysfsValueError(path: dir + "/cpumask", text: text, expected: "a CPU list (\(error.problem))")
             }
         }
         return KernelPMU(name: name, type: type, formats: formats, events: events, cpumask: cpus)

@@ -23,8 +23,6 @@ public struct PerfOpenFailure: Codable, Sendable, Equatable, CustomStringConvert
                                        libpfmCorePMUs: libpfmCorePMUs, message: error.message))
     }
 
-    private static let corePMUNames = ["cpu", "cpu_core", "cpu_atom", "armv8_pmuv3"]
-
     private static func usesCorePMU(_ type: UInt32) -> Bool {
         type == UInt32(BB_PERF_TYPE_HARDWARE) || type == UInt32(BB_PERF_TYPE_HW_CACHE) || type == UInt32(BB_PERF_TYPE_RAW)
     }
@@ -36,7 +34,7 @@ public struct PerfOpenFailure: Codable, Sendable, Equatable, CustomStringConvert
         case ENOENT:
             if usesCorePMU(encoding.type) {
                 let present = eventSource.pmuNames()
-                if !present.contains(where: corePMUNames.contains) {
+                if !present.contains(where: EventSourceDirectory.isCorePMU) {
                     var text = "no such PMU: the kernel exposes no 'cpu' PMU here (\(eventSource.path(ofPMU: "cpu")) is absent; present: \(present.isEmpty ? "none" : present.joined(separator: ", "))), so hardware events cannot be counted"
                     if !libpfmCorePMUs.isEmpty {
                         text += "; libpfm4 detects \(libpfmCorePMUs.joined(separator: ", ")) from CPUID, but the kernel has no counters for it (a VM without PMU passthrough)"

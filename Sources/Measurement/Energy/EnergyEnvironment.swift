@@ -36,11 +36,3 @@ public struct EnergyEnvironment: Sendable {
         self.msr = msr
     }
 }
-
-/// The outcome of looking for one RAPL method: its counters, or why there are none.
-public enum EnergySourceDetection: Sendable {
-    /// Usable counters, plus notes on domains that were skipped.
-    case available([any EnergyCounter], notes: [String])
-    /// Not usable here, and why.
-    case unavailable(String)
-}

@@ -50,13 +50,7 @@ public final class EnergyProbe: Probe {
         case .method(let m): methods = m.isMeasurement ? [m] : []
         }
         for method in methods {
-            let detection: EnergySourceDetection
-            switch method {
-            case .perfRAPL: detection = PerfPowerSource.detect(environment)
-            case .sysfsRAPL: detection = PowercapSource.detect(environment)
-            default: detection = MSRRAPLSource.detect(environment)
-            }
-            switch detection {
+            switch Self.detect(method, in: environment) {
             case .available(let counters, let notes):
                 sources.append(Source(method: method, tracker: EnergyCounterTracker(counters: counters), notes: notes))
             case .unavailable(let reason):
@@ -72,8 +66,23 @@ public final class EnergyProbe: Probe {
 
     deinit { close() }
 
+    /// Finds and opens one RAPL method's counters: the one detection path for probes and sysinfo.
+    static func detect(_ method: EnergyMethod, in environment: EnergyEnvironment) -> EnergySourceDetection {
+        switch method {
+        case .perfRAPL: return PerfPowerSource.detect(environment)
+        case .sysfsRAPL: return PowercapSource.detect(environment)
+        case .msrRAPL: return MSRRAPLSource.detect(environment)
+        case .model, .none: return .unavailable("\(method.rawValue) is not a RAPL method")
+        }
+    }
+
     /// The RAPL methods that opened, in the order they are preferred.
     public var openMethods: [EnergyMethod] { sources.map(\.method) }
+
+    /// The domains each open method counts.
+    public func openDomains(of method: EnergyMethod) -> [RAPLDomain] {
+        Array(Set(sources.filter { $0.method == method }.flatMap { $0.tracker.counters.map(\.domain) })).sorted()
+    }
 
     /// The methods that could not be opened, and why.
     public var unavailableMethods: [EnergyReading.Attempt] { attempts }

@@ -26,17 +26,24 @@ public enum MSRRAPLSource {
 
     /// Reads the vendor, finds one CPU per package (and per core on AMD) and opens their MSRs.
     public static func detect(_ env: EnergyEnvironment) -> EnergySourceDetection {
-        let cpu: CPUIdentity
+        let cpu: CPUInfo
         do {
-            cpu = try CPUIdentity.read(env.cpuinfoPath, files: env.files)
+            cpu = CPUInfo.parse(try env.files.readText(env.cpuinfoPath))
         } catch {
             return .unavailable("cannot identify the CPU for its RAPL MSRs: \(error)")
         }
+        guard cpu.family != .arm else {
+            return .unavailable("RAPL MSRs exist only on x86 CPUs (\(env.cpuinfoPath) describes an ARM CPU)")
+        }
+        guard let vendor = cpu.vendor, let family = cpu.identification["cpu family"].flatMap({ Int($0) }),
+              let model = cpu.identification["model"].flatMap({ Int($0) }) else {
+            return .unavailable("cannot identify the CPU for its RAPL MSRs: \(env.cpuinfoPath) has no vendor_id, cpu family and model lines")
+        }
         let registers: Registers
-        switch cpu.vendor {
+        switch vendor {
         case "GenuineIntel": registers = intel
         case "AuthenticAMD", "HygonGenuine": registers = amd
-        default: return .unavailable("no RAPL MSR layout for vendor '\(cpu.vendor)'")
+        default: return .unavailable("no RAPL MSR layout for vendor '\(vendor)'")
         }
         let cpus = ((try? env.files.directoryEntries(env.msrDirectory)) ?? []).compactMap(Int.init).sorted()
         let devices = cpus.filter { env.files.exists("\(env.msrDirectory)/\($0)/msr") }
@@ -79,8 +86,8 @@ public enum MSRRAPLSource {
                     ? firstOfCore.filter { $0.key[0] == package }.map(\.value).sorted()
                     : [first]
                 var unit = joulesPerCount
-                if domain.kind == .dram && cpu.vendor == "GenuineIntel" && cpu.family == 6
-                    && intelServerDRAMModels.contains(cpu.model) {
+                if domain.kind == .dram && vendor == "GenuineIntel" && family == 6
+                    && intelServerDRAMModels.contains(model) {
                     unit = 1.0 / 65536.0
                 }
                 for owner in owners {

@@ -113,7 +113,7 @@ final class PowercapCounter: EnergyCounter, @unchecked Sendable {
     func readCount() throws -> UInt64 {
         let text = try files.readTrimmed(origin)
         guard let value = UInt64(text) else {
-            throw CounterConfigurationError("\(origin): expected a decimal µJ count, found \(text.quotedForMessage)")
+            throw SysfsValueError(path: origin, text: text, expected: "a decimal µJ count")
         }
         return value
     }

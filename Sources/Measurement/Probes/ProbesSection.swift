@@ -12,6 +12,15 @@ public struct ProbesSection: SystemInfoSection {
         public var name: String
         /// Whether it works here, with what it found, or why not.
         public var status: Availability
+        /// The RAPL domains a RAPL method opened or found; nil for other probes.
+        public var domains: [String]?
+
+        /// A probe's status.
+        public init(name: String, status: Availability, domains: [String]? = nil) {
+            self.name = name
+            self.status = status
+            self.domains = domains
+        }
     }
 
     /// Every probe, in a fixed order.
@@ -32,10 +41,10 @@ public struct ProbesSection: SystemInfoSection {
         } else {
             probes.append(Probe(name: "wall-clock", status: .unavailable("clock_getres(CLOCK_MONOTONIC) failed")))
         }
-        let eventSource = EventSourceDirectory(root: context.paths.sysfs + "/bus/event_source/devices")
+        let eventSource = context.paths.eventSource
         probes.append(contentsOf: counterProbes(context, eventSource: eventSource))
         probes.append(libpfmProbe(eventSource: eventSource))
-        probes.append(contentsOf: energyProbes(context, eventSource: eventSource))
+        probes.append(contentsOf: energyProbes(context))
         probes.append(Probe(name: "energy-model", status: .available(
             "\(EnergyModel.label); constants built in (data/energy-model.json, replaceable with --energy-constants); its static term needs a stated TDP (--tdp), and the operations and DRAM terms need the phase's work counts")))
         return ProbesSection(probes: probes)
@@ -79,7 +88,7 @@ public struct ProbesSection: SystemInfoSection {
         let pmus = library.presentPMUs()
         let core = pmus.filter(\.isCore).map(\.name)
         var detail = "libpfm4 detects \(pmus.map(\.name).joined(separator: ", "))"
-        let kernelHasCore = eventSource.pmuNames().contains { ["cpu", "cpu_core", "cpu_atom"].contains($0) }
+        let kernelHasCore = eventSource.pmuNames().contains(where: EventSourceDirectory.isCorePMU)
         if core.isEmpty {
             detail += "; no core PMU for this CPU in its tables, so PMU-specific names (pmu::EVENT) cannot be encoded; generic names, raw rNNNN and pmu/…/ strings still can"
         } else if !kernelHasCore {
@@ -88,39 +97,23 @@ public struct ProbesSection: SystemInfoSection {
         return Probe(name: "counters/libpfm4", status: .available(detail))
     }
 
-    /// Each RAPL method: opened and sampled over 100 ms on the live machine.
-    static func energyProbes(_ context: SystemInfoContext, eventSource: EventSourceDirectory) -> [Probe] {
-        let env = EnergyEnvironment(eventSourceRoot: eventSource.root,
-                                    powercapRoot: context.paths.sysfs + "/class/powercap",
-                                    msrDirectory: context.paths.dev + "/cpu",
-                                    cpuSysfsRoot: context.paths.sysfs + "/devices/system/cpu",
-                                    cpuinfoPath: context.paths.procfs + "/cpuinfo")
-        let methods = EnergyMethod.raplOrder
-        let probes = methods.map { EnergyProbe(selection: .method($0), environment: env, samplingInterval: 60) }
-        defer { probes.forEach { $0.close() } }
-        guard context.isLive else {
-            return zip(methods, probes).map { method, probe in
-                if let failure = probe.unavailableMethods.first {
-                    return Probe(name: method.rawValue, status: .unavailable(failure.reason))
-                }
-                return Probe(name: method.rawValue, status: .available("counters found; \(SystemInfoContext.recordedTreeReason)"))
-            }
-        }
-        probes.forEach { $0.begin() }
-        MonotonicClock.sleep(seconds: 0.1)
-        probes.forEach { $0.end() }
-        return zip(methods, probes).map { method, probe in
-            let r = probe.reading()
-            guard r.measured else {
-                let why = r.attempts.first { $0.method == method }?.reason ?? r.reason ?? "unavailable"
-                return Probe(name: method.rawValue, status: .unavailable(why))
-            }
-            let domains = r.domains.map { d in d.averageWatts.map { "\(d.name) \(Int($0.rounded())) W" } ?? "\(d.name): \(d.reason ?? "n/a")" }
-            return Probe(name: method.rawValue, status: .available("counting over 0.1 s: \(domains.joined(separator: ", "))"))
+    /// Each RAPL method, as the energy sources detect it (opened and sampled over 100 ms on
+    /// the live machine); the only place sysinfo reports RAPL.
+    static func energyProbes(_ context: SystemInfoContext) -> [Probe] {
+        RAPLMethodStatus.survey(context.paths.energyEnvironment, live: context.isLive).map {
+            Probe(name: $0.method.rawValue, status: $0.availability, domains: $0.domains)
         }
     }
 
+    /// True when any RAPL method works here.
+    public var raplAvailable: Bool {
+        probes.contains { EnergyMethod(rawValue: $0.name)?.isMeasurement == true && $0.status.isAvailable }
+    }
+
     public var textLines: [SystemInfoLine] {
-        probes.map { SystemInfoLine($0.name, $0.status.description) }
+        probes.map { probe in
+            let domains = probe.domains.flatMap { $0.isEmpty ? nil : " [domains: \($0.joined(separator: ", "))]" } ?? ""
+            return SystemInfoLine(probe.name, probe.status.description + domains)
+        }
     }
 }

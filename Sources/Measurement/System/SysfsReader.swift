@@ -118,18 +118,6 @@ public struct SysfsReader: Sendable {
     }
 }
 
-/// A sysfs or procfs file whose text is not what the kernel documents.
-public struct SysfsValueError: Error, Equatable, CustomStringConvertible, Sendable {
-    /// The file.
-    public var path: String
-    /// What it held.
-    public var text: String
-    /// What was expected there.
-    public var expected: String
-    /// `/sys/…/core_id: expected a decimal integer, found "x"`.
-    public var description: String { "\(path): expected \(expected), found \"\(text)\"" }
-}
-
 extension StringProtocol {
     /// The text without leading and trailing spaces, tabs and newlines. (Named apart from the
     /// probes' `trimmingWhitespace` so the two branches merge; one can replace the other.)

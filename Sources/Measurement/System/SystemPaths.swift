@@ -34,4 +34,14 @@ public struct SystemPaths: Codable, Equatable, Sendable {
     public var procfsReader: SysfsReader { SysfsReader(root: procfs) }
     /// A reader of device files.
     public var devReader: SysfsReader { SysfsReader(root: dev) }
+
+    /// The perf PMUs below the sysfs root.
+    public var eventSource: EventSourceDirectory { EventSourceDirectory(root: sysfs + "/bus/event_source/devices") }
+
+    /// Where the RAPL methods look below these roots (power PMU, powercap, MSR devices, cpuinfo).
+    public var energyEnvironment: EnergyEnvironment {
+        EnergyEnvironment(eventSourceRoot: eventSource.root, powercapRoot: sysfs + "/class/powercap",
+                          msrDirectory: dev + "/cpu", cpuSysfsRoot: sysfs + "/devices/system/cpu",
+                          cpuinfoPath: procfs + "/cpuinfo")
+    }
 }

@@ -29,16 +29,10 @@ public struct PerfSection: SystemInfoSection {
     /// Whether the software PMU (task-clock, page-faults, context-switches) is exposed.
     public var softwareEvents: Availability
 
-    // Core PMU names: x86 `cpu`, hybrid `cpu_core`/`cpu_atom`, ARM `armv8_*`/`armv9_*` (tools/perf pmu code).
-    static func isCorePMU(_ name: String) -> Bool {
-        ["cpu", "cpu_core", "cpu_atom"].contains(name) || name.hasPrefix("armv8") || name.hasPrefix("armv9")
-    }
-
     public static func collect(_ context: SystemInfoContext) -> PerfSection {
-        let sysfs = context.paths.sysfsReader
-        let dir = "bus/event_source/devices"
+        let devices = SysfsReader(root: context.paths.eventSource.root)
         let pmus = Known<[PMU]>.reading {
-            try sysfs.entries(dir).map { PMU(name: $0, type: try? sysfs.integer("\(dir)/\($0)/type")) }
+            try devices.entries("").map { PMU(name: $0, type: try? devices.integer("\($0)/type")) }
         }
         let paranoid = Known<Int>.reading { try context.paths.procfsReader.integer("sys/kernel/perf_event_paranoid") }
         let privileged = geteuid() == 0
@@ -46,16 +40,16 @@ public struct PerfSection: SystemInfoSection {
         switch pmus {
         case .known(let list):
             let names = list.map(\.name)
-            if let core = names.first(where: isCorePMU) {
+            if let core = names.first(where: EventSourceDirectory.isCorePMU) {
                 if let level = paranoid.value, level >= 3, !privileged {
                     hardware = .unavailable("core PMU '\(core)' exists, but perf_event_paranoid = \(level) forbids unprivileged perf_event_open (set it to 2 or lower, or grant CAP_PERFMON)")
                 } else {
                     hardware = .available("core PMU '\(core)'")
                 }
             } else {
-                hardware = .unavailable("the kernel exposes no core PMU in \(sysfs.path(dir)) (found: \(names.joined(separator: ", "))); the CPU or hypervisor provides no hardware counters")
+                hardware = .unavailable("the kernel exposes no core PMU in \(devices.root) (found: \(names.joined(separator: ", "))); the CPU or hypervisor provides no hardware counters")
             }
-            software = names.contains("software") ? .available(nil) : .unavailable("no 'software' PMU in \(sysfs.path(dir))")
+            software = names.contains("software") ? .available(nil) : .unavailable("no 'software' PMU in \(devices.root)")
         case .unknown(let reason):
             hardware = .unavailable(reason)
             software = .unavailable(reason)

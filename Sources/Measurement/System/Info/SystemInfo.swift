@@ -12,7 +12,6 @@ public struct SystemInfo: Codable, Sendable {
         NUMASection.self,
         MemorySection.self,
         PerfSection.self,
-        RAPLSection.self,
         ProbesSection.self,
         FrequencySection.self,
         KernelSection.self,

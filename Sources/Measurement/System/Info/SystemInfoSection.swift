@@ -1,4 +1,4 @@
-/// One part of `SystemInfo` (CPU, NUMA, memory, perf, RAPL, …), collected and printed on its own.
+/// One part of `SystemInfo` (CPU, NUMA, memory, perf, probes, …), collected and printed on its own.
 ///
 /// A new section is a type in its own file conforming to this protocol, plus one line in
 /// `SystemInfo.sectionTypes`. Collection never throws: what cannot be read is recorded as
