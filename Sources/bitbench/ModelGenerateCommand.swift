@@ -26,6 +26,9 @@ struct ModelGenerateCommand: ParsableCommand {
     @Flag(name: .long, help: "No progress bar.")
     var quiet = false
 
+    @Option(name: .long, help: "For tl1/tl2: also write the tiling as bitnet.cpp's kernel_config.ini (to build its kernels for these shapes).")
+    var kernelConfig: String?
+
     @OptionGroup var shape: SyntheticShapeOptions
 
     func validate() throws {
@@ -40,6 +43,13 @@ struct ModelGenerateCommand: ParsableCommand {
             let spec = try shape.spec(preset: preset, seed: seed)
             let layout = try SyntheticModelLayout(spec: spec)
             let writer = SyntheticModelWriter(layout: layout, threads: threads, showProgress: !quiet)
+            if let kernelConfig {
+                guard spec.weightType == .tl1 || spec.weightType == .tl2 else {
+                    throw ValidationError("--kernel-config applies to --type tl1 or tl2 only")
+                }
+                try layout.tileTable.kernelConfigINI(for: spec.weightType)
+                    .write(toFile: kernelConfig, atomically: true, encoding: .utf8)
+            }
             let report = try writer.write(to: output)
             let seconds = (report.seconds * 100).rounded() / 100
             print("wrote \(report.path): \(spec.label), \(report.bytes) bytes, \(layout.tensors.count) tensors, "

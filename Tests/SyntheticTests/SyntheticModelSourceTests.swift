@@ -77,17 +77,23 @@ import Testing
 
     @Test func fitMemoryPicksTheMostDistinctBlocksThatFit() throws {
         let layout = try Self.layout()
-        let request = SyntheticModelFactory.Request(spec: layout.spec, context: 256, batch: 8, threads: 2,
+        var request = SyntheticModelFactory.Request(spec: layout.spec, context: 256, batch: 8, threads: 2,
                                                     fitMemory: true, showProgress: false)
+        request.fitMemorySlack = 0
         let full = SyntheticModelFactory.planInput(layout: layout, distinctLayers: 6, request: request)
         let others = MemoryPlanner.kvCacheBytes(full, context: 256) + MemoryPlanner.activationBytes(full, context: 256)
             + MemoryPlanner.scratchBytes(full)
-        // Room for the non-block tensors and exactly 3.5 blocks.
+        // Room for the non-block tensors and 3.5 blocks.
         let available = others + full.nonLayerWeightBytes! + 7 * full.layerWeightBytes! / 2
         let planner = MemoryPlanner(headroomBytes: 0) { SystemMemory(available: available, total: available) }
         let decision = try SyntheticModelFactory.decide(request, planner: planner,
                                                         cache: { LastLevelCache(level: 3, bytes: 1) })
         #expect(decision.aliasing.distinctLayers == 3 && decision.plan.fits)
+        // Asking for one block of slack drops to 2 blocks (3 leave only half a block free).
+        var slack = request
+        slack.fitMemorySlack = full.layerWeightBytes!
+        let slackDecision = try SyntheticModelFactory.decide(slack, planner: planner, cache: { LastLevelCache(level: 3, bytes: 1) })
+        #expect(slackDecision.aliasing.distinctLayers == 2 && slackDecision.plan.slack >= full.layerWeightBytes!)
 
         // Without --fit-memory the same budget refuses, naming the sizes and the options.
         var plain = request

@@ -21,6 +21,8 @@ public struct MemoryPlan: Sendable, Equatable {
     public var total: Int { weights + kvCache + activations + scratch }
     /// What the run may use: available minus headroom.
     public var budget: Int { max(0, available - headroom) }
+    /// Budget left after the total (negative when it does not fit).
+    public var slack: Int { budget - total }
     /// True when the total fits in the budget.
     public var fits: Bool { total <= budget }
 

@@ -22,6 +22,9 @@ public enum SyntheticModelFactory {
         public var fitMemory: Bool
         /// Draw a progress bar on stderr while generating.
         public var showProgress: Bool
+        /// Bytes `--fit-memory` leaves unplanned below the budget: the engine plans its KV cache
+        /// again once the weights are resident, against a MemAvailable that moves.
+        public var fitMemorySlack = 512 << 20
 
         /// Makes a request.
         public init(spec: SyntheticModelSpec, context: Int, batch: Int = 512, threads: Int,
@@ -58,7 +61,11 @@ public enum SyntheticModelFactory {
             let full = planInput(layout: layout, distinctLayers: layers, request: request)
             if try planner.plan(full).fits {
                 distinct = layers
-            } else if let k = try planner.largestAliasCount(full) {
+            } else if var k = try planner.largestAliasCount(full) {
+                while k > 1, try planner.plan(planInput(layout: layout, distinctLayers: k, request: request))
+                    .slack < request.fitMemorySlack {
+                    k -= 1
+                }
                 distinct = k
             } else {
                 throw SyntheticError.doesNotFit(try planner.plan(planInput(layout: layout, distinctLayers: 1,

@@ -33,6 +33,10 @@ public final class SyntheticModelSource: TensorSource, @unchecked Sendable {
     public init(layout: SyntheticModelLayout, aliasing: LayerAliasing? = nil, threads: Int,
                 showProgress: Bool = false) throws {
         let layers = layout.spec.shape.layers
+        if let aliasing, aliasing.layers != layers || aliasing.layerBytes != layout.layerBytes {
+            throw SyntheticError.aliasing("aliasing was planned for \(aliasing.layers) blocks of \(aliasing.layerBytes) bytes, "
+                                          + "the model has \(layers) of \(layout.layerBytes)")
+        }
         let aliasing = try aliasing ?? LayerAliasing(distinctLayers: layers, layers: layers,
                                                       layerBytes: layout.layerBytes,
                                                       cache: LastLevelCache(level: 0, bytes: 0))

@@ -27,8 +27,7 @@ public struct SyntheticModelLayout: Sendable {
         self.spec = spec
         vocabulary = try SyntheticVocabulary(size: spec.vocabSize)
         tensors = try Self.tensorList(spec: spec, vocab: vocabulary.tokens.count)
-        metadata = SyntheticMetadata.build(spec: spec, vocabulary: vocabulary,
-                                           extra: Self.tileEntries(spec: spec, tensors: tensors))
+        metadata = SyntheticMetadata.build(spec: spec, vocabulary: vocabulary, extra: Self.tileEntries(tensors, spec: spec))
         var offset = 0
         var infos: [GGUFTensorInfo] = []
         infos.reserveCapacity(tensors.count)
@@ -64,6 +63,12 @@ public struct SyntheticModelLayout: Sendable {
 
     /// Header plus data: the size of the file (up to the header estimate's slack).
     public var fileBytesEstimate: Int { headerBytesEstimate + dataSectionBytes }
+
+    /// The TL1/TL2 tiling of every projection shape (empty for the other types): what the file
+    /// records, and what bitnet.cpp must be built with (`kernelConfigINI(for:)`).
+    public var tileTable: TileConfigurationTable {
+        Self.tileTable(tensors, type: spec.weightType)
+    }
 
     /// The tensor with this name.
     public func tensor(named name: String) -> SyntheticTensor? {
@@ -171,15 +176,21 @@ public struct SyntheticModelLayout: Sendable {
         return bytes
     }
 
-    /// BitBench's own keys recording the TL1/TL2 tiling of every projection shape.
-    private static func tileEntries(spec: SyntheticModelSpec, tensors: [SyntheticTensor]) -> [(String, GGUFValue)] {
-        guard spec.weightType == .tl1 || spec.weightType == .tl2 else { return [] }
-        var seen = Set<[Int]>()
-        var configurations: [(rows: Int, columns: Int, tile: TileConfiguration)] = []
+    /// BitBench's own keys recording the TL1/TL2 tiling of every projection shape
+    /// (`TileConfigurationTable.store`: `bitbench.tl2.tile.<M>x<K>` = [BM, BK, bm]).
+    private static func tileEntries(_ tensors: [SyntheticTensor], spec: SyntheticModelSpec) -> [(String, GGUFValue)] {
+        var metadata = GGUFMetadata()
+        tileTable(tensors, type: spec.weightType).store(into: &metadata)
+        return metadata.orderedEntries.map { ($0.key, $0.value) }
+    }
+
+    private static func tileTable(_ tensors: [SyntheticTensor], type: WeightFormatID) -> TileConfigurationTable {
+        var table = TileConfigurationTable()
         for tensor in tensors where tensor.role == .linear {
-            guard let tile = tensor.parameters.tile, seen.insert([tensor.rows, tensor.columns]).inserted else { continue }
-            configurations.append((tensor.rows, tensor.columns, tile))
+            if let tile = tensor.parameters.tile {
+                table.set(tile, for: type, rows: tensor.rows, columns: tensor.columns)
+            }
         }
-        return SyntheticTileKeys.entries(type: spec.weightType, configurations: configurations)
+        return table
     }
 }

@@ -33,7 +33,9 @@ public struct PresetCatalog: Sendable {
 
     /// Computes every preset's figures for a vocabulary of `vocab` tokens.
     public init(vocab: Int = SyntheticVocabulary.defaultSize) throws {
-        entries = try ModelPresets.all.map { shape in
+        // Vocabulary errors are the caller's (the same for every preset and type): surface them.
+        _ = try SyntheticVocabulary(size: vocab)
+        entries = ModelPresets.all.map { shape in
             var bytes: [String: Int] = [:]
             var layerBytes: [String: Int] = [:]
             for type in Self.types {
@@ -42,8 +44,6 @@ public struct PresetCatalog: Sendable {
                 bytes[type.rawValue] = layout.dataSectionBytes
                 layerBytes[type.rawValue] = layout.layerBytes
             }
-            // Vocabulary errors are the caller's (same for every type): surface them.
-            _ = try SyntheticVocabulary(size: vocab)
             return Entry(name: shape.name, architecture: shape.architecture.ggufName, hidden: shape.hidden,
                          ffn: shape.ffn, layers: shape.layers, heads: shape.heads, kvHeads: shape.kvHeads,
                          headDim: shape.headDim, publishedVocab: shape.publishedVocab, vocab: vocab,
