@@ -1,6 +1,9 @@
-// TQ2_0 and TQ1_0 products on llama.cpp's standard blocks (256 weights + fp16 d). Per block the
-// integer Σ(code-1)·q is exact; the float epilogue is llama.cpp's generic order,
-// sum += (float)Σ * (d_w * d_a), block after block (ggml_vec_dot_tq*_q8_K_generic).
+// TQ2_0 and TQ1_0 products on llama.cpp's standard blocks (256 weights + fp16 d), in the float
+// order of ggml's AVX2 kernels (ggml_vec_dot_tq{1,2}_0_q8_K, arch/x86/quants.c), which made the
+// bitnet.cpp x86 reference outputs. Per block, int lane m (0..7) = Σ code·q over the elements e
+// with (e mod 32)/4 == m, minus Σq over [32m, 32m+32) (bsums[2m]+bsums[2m+1]); float lane
+// acc[m] = acc[m] + (float)lane[m] * (d_a*d_w) (mul then add, not fused); the result is
+// hsum_float_8: ((acc4+acc0)+(acc6+acc2)) + ((acc5+acc1)+(acc7+acc3)).
 #pragma clang fp contract(off)
 #include "ternary_kernels.h"
 #include "ternary_internal.h"
@@ -13,60 +16,68 @@ static inline int tq1_trit(uint8_t byte, int n) {
     return ((uint16_t)v * 3) >> 8;
 }
 
-static int32_t tq2_block_codes(const uint8_t *block, const int8_t *a) {
-    int32_t s = 0;
-    for (int h = 0; h < 2; h++) {
-        for (int j = 0; j < 32; j++) {
-            const int byte = block[32 * h + j];
-            const int8_t *x = a + 128 * h + j;
-            s += (byte & 3) * x[0] + ((byte >> 2) & 3) * x[32] + ((byte >> 4) & 3) * x[64] + (byte >> 6) * x[96];
-        }
-    }
-    return s;
+// The AVX2 lane of element e: maddubs + madd over 32-byte vectors sum bytes 4m..4m+3.
+static inline int tq_lane(int e) { return (e & 31) >> 2; }
+
+static void tq2_block_lanes(const uint8_t *block, const int8_t *a, int32_t lanes[8]) {
+    for (int h = 0; h < 2; h++)
+        for (int n = 0; n < 4; n++)
+            for (int j = 0; j < 32; j++) {
+                const int e = 128 * h + 32 * n + j;
+                lanes[tq_lane(e)] += ((block[32 * h + j] >> (2 * n)) & 3) * a[e];
+            }
 }
 
-static int32_t tq1_block_codes(const uint8_t *block, const int8_t *a) {
-    int32_t s = 0;
+static void tq1_block_lanes(const uint8_t *block, const int8_t *a, int32_t lanes[8]) {
     for (int j = 0; j < 32; j++)
-        for (int n = 0; n < 5; n++) s += tq1_trit(block[j], n) * a[j + 32 * n];
+        for (int n = 0; n < 5; n++) lanes[tq_lane(j + 32 * n)] += tq1_trit(block[j], n) * a[j + 32 * n];
     for (int j = 0; j < 16; j++)
-        for (int n = 0; n < 5; n++) s += tq1_trit(block[32 + j], n) * a[160 + j + 16 * n];
+        for (int n = 0; n < 5; n++) {
+            const int e = 160 + j + 16 * n;
+            lanes[tq_lane(e)] += tq1_trit(block[32 + j], n) * a[e];
+        }
     for (int j = 0; j < 4; j++)
-        for (int n = 0; n < 4; n++) s += tq1_trit(block[48 + j], n) * a[240 + j + 4 * n];
-    return s;
+        for (int n = 0; n < 4; n++) {
+            const int e = 240 + j + 4 * n;
+            lanes[tq_lane(e)] += tq1_trit(block[48 + j], n) * a[e];
+        }
+}
+
+static inline float tq_hsum8(const float acc[8]) {
+    return ((acc[4] + acc[0]) + (acc[6] + acc[2])) + ((acc[5] + acc[1]) + (acc[7] + acc[3]));
 }
 
 static void tq_portable(int tq1, const uint8_t *w, int64_t k, int64_t row0, int64_t row1,
-                        const int8_t *q, int64_t q_stride, const float *scales, const int32_t *sums,
+                        const int8_t *q, int64_t q_stride, const float *scales,
                         int64_t batch, float *out, int64_t out_stride) {
     const int64_t nb = k / 256, bytes = tq1 ? kTQ1Bytes : kTQ2Bytes;
     for (int64_t m = row0; m < row1; m++) {
         for (int64_t b = 0; b < batch; b++) {
-            float sum = 0.0f;
+            float acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
             for (int64_t blk = 0; blk < nb; blk++) {
                 const uint8_t *block = w + (m * nb + blk) * bytes;
                 const int8_t *a = q + b * q_stride + 256 * blk;
-                const int32_t codes = tq1 ? tq1_block_codes(block, a) : tq2_block_codes(block, a);
-                const int32_t dot = codes - sums[b * nb + blk];
-                const float dw = bb_half_to_float(bb_load_u16(block + bytes - 2));
-                const float d = dw * scales[b * nb + blk];
-                sum += (float)dot * d;
+                int32_t lanes[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+                if (tq1) tq1_block_lanes(block, a, lanes); else tq2_block_lanes(block, a, lanes);
+                for (int e = 0; e < 256; e++) lanes[e >> 5] -= a[e];
+                const float d = scales[b * nb + blk] * bb_half_to_float(bb_load_u16(block + bytes - 2));
+                for (int l = 0; l < 8; l++) acc[l] = acc[l] + (float)lanes[l] * d;
             }
-            out[b * out_stride + m] = sum;
+            out[b * out_stride + m] = tq_hsum8(acc);
         }
     }
 }
 
 void bb_ternary_tq2_portable(const uint8_t *w, int64_t k, int64_t row0, int64_t row1,
-                             const int8_t *q, int64_t q_stride, const float *scales, const int32_t *sums,
+                             const int8_t *q, int64_t q_stride, const float *scales,
                              int64_t batch, float *out, int64_t out_stride) {
-    tq_portable(0, w, k, row0, row1, q, q_stride, scales, sums, batch, out, out_stride);
+    tq_portable(0, w, k, row0, row1, q, q_stride, scales, batch, out, out_stride);
 }
 
 void bb_ternary_tq1_portable(const uint8_t *w, int64_t k, int64_t row0, int64_t row1,
-                             const int8_t *q, int64_t q_stride, const float *scales, const int32_t *sums,
+                             const int8_t *q, int64_t q_stride, const float *scales,
                              int64_t batch, float *out, int64_t out_stride) {
-    tq_portable(1, w, k, row0, row1, q, q_stride, scales, sums, batch, out, out_stride);
+    tq_portable(1, w, k, row0, row1, q, q_stride, scales, batch, out, out_stride);
 }
 
 #if defined(__x86_64__)
@@ -132,61 +143,54 @@ BB_AVX2_INLINE __m256i hsum8_epi32(const __m256i v[8]) {
     return _mm256_add_epi32(_mm256_permute2x128_si256(s0123, s4567, 0x20), _mm256_permute2x128_si256(s0123, s4567, 0x31));
 }
 
-// One row for NT tokens: each block is decoded once and reused by every token. Blocks go 8 at a
-// time so the integer sums reduce together; the float products (Σ·(d_w·d_a)) are computed 8 lanes
-// at once, which rounds exactly as the scalar code, and then added to the running sum one block
-// after the other, as llama.cpp's generic code does.
-BB_AVX2_INLINE void tq_row_tokens(int tq1, const uint8_t *row, int64_t nb, const int8_t *q, int64_t q_stride,
-                                  const float *scales, const int32_t *sums, int nt, int prefetch, float *result) {
+// Σq of each 32-byte vector of one block, as lane j of the result: the bsums[2j]+bsums[2j+1]
+// that ggml subtracts from int lane j.
+BB_AVX2_INLINE __m256i tq_block_qsums(const int8_t *a) {
+    const __m256i ones8 = _mm256_set1_epi8(1), ones16 = _mm256_set1_epi16(1);
+    __m256i v[8];
+    for (int j = 0; j < 8; j++)
+        v[j] = _mm256_madd_epi16(_mm256_maddubs_epi16(ones8, _mm256_loadu_si256((const __m256i *)(a + 32 * j))), ones16);
+    return hsum8_epi32(v);
+}
+
+// ggml's hsum_float_8, same instructions.
+BB_AVX2_INLINE float tq_hsum8_avx2(__m256 x) {
+    __m128 r = _mm_add_ps(_mm256_extractf128_ps(x, 1), _mm256_castps256_ps128(x));
+    r = _mm_add_ps(r, _mm_movehl_ps(r, r));
+    r = _mm_add_ss(r, _mm_movehdup_ps(r));
+    return _mm_cvtss_f32(r);
+}
+
+enum { kTQBlockChunk = 64 };
+
+// Blocks [0, n) of one row for NT tokens, into the 8-lane accumulators acc[t]: each block is
+// decoded once and reused by every token; `qsums` holds tq_block_qsums per token and block.
+BB_AVX2_INLINE void tq_row_tokens(int tq1, const uint8_t *row, int n, const int8_t *q, int64_t q_stride,
+                                  const float *scales, int64_t nb, const __m256i *qsums, int nt, int prefetch,
+                                  __m256 *acc) {
     const int64_t bytes = tq1 ? kTQ1Bytes : kTQ2Bytes;
-    float sum[8] = {0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f};
-    for (int64_t g0 = 0; g0 < nb; g0 += 8) {
-        const int n = nb - g0 < 8 ? (int)(nb - g0) : 8;
-        __m256i part[4][8];
-        uint16_t dw_bits[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-        for (int i = 0; i < n; i++) {
-            const uint8_t *block = row + (g0 + i) * bytes;
-            if (prefetch) _mm_prefetch((const char *)(block + BB_PREFETCH_AHEAD), _MM_HINT_T0);
-            __m256i c[8];
-            if (tq1) tq1_decode(block, c); else tq2_decode(block, c);
-            dw_bits[i] = bb_load_u16(block + bytes - 2);
-            for (int t = 0; t < nt; t++) part[t][i] = tq_block_dot(c, q + t * q_stride + 256 * (g0 + i));
-        }
-        for (int t = 0; t < nt; t++)
-            for (int i = n; i < 8; i++) part[t][i] = _mm256_setzero_si256();
-        const __m256 dw = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)dw_bits));
+    for (int i = 0; i < n; i++) {
+        const uint8_t *block = row + i * bytes;
+        if (prefetch) _mm_prefetch((const char *)(block + BB_PREFETCH_AHEAD), _MM_HINT_T0);
+        __m256i c[8];
+        if (tq1) tq1_decode(block, c); else tq2_decode(block, c);
+        const float dw = bb_half_to_float(bb_load_u16(block + bytes - 2));
         for (int t = 0; t < nt; t++) {
-            __m256 da;
-            __m256i bsum;
-            if (n == 8) {
-                da = _mm256_loadu_ps(scales + t * nb + g0);
-                bsum = _mm256_loadu_si256((const __m256i *)(sums + t * nb + g0));
-            } else {
-                float da_lanes[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-                int32_t sum_lanes[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-                memcpy(da_lanes, scales + t * nb + g0, (size_t)n * sizeof(float));
-                memcpy(sum_lanes, sums + t * nb + g0, (size_t)n * sizeof(int32_t));
-                da = _mm256_loadu_ps(da_lanes);
-                bsum = _mm256_loadu_si256((const __m256i *)sum_lanes);
-            }
-            const __m256i dot = _mm256_sub_epi32(hsum8_epi32(part[t]), bsum);
-            const __m256 d = _mm256_mul_ps(dw, da);
-            float p[8];
-            _mm256_storeu_ps(p, _mm256_mul_ps(_mm256_cvtepi32_ps(dot), d));
-            for (int i = 0; i < n; i++) sum[t] += p[i];
+            const __m256i lanes = _mm256_sub_epi32(tq_block_dot(c, q + t * q_stride + 256 * i), qsums[t * kTQBlockChunk + i]);
+            const __m256 d = _mm256_set1_ps(scales[t * nb + i] * dw);
+            acc[t] = _mm256_add_ps(_mm256_mul_ps(_mm256_cvtepi32_ps(lanes), d), acc[t]);
         }
     }
-    for (int t = 0; t < nt; t++) result[t] = sum[t];
 }
 
 #define TQ_ROWS(NAME, TQ1, NT)                                                                          \
-    BB_AVX2 static void NAME(const uint8_t *w, int64_t k, int64_t row0, int64_t row1, const int8_t *q,  \
-                             int64_t q_stride, const float *scales, const int32_t *sums, int prefetch,  \
-                             float *acc) {                                                              \
-        const int64_t nb = k / 256, bytes = (TQ1) ? kTQ1Bytes : kTQ2Bytes;                              \
+    BB_AVX2 static void NAME(const uint8_t *w, int64_t nb, int64_t blk0, int n, int64_t row0,         \
+                             int64_t row1, const int8_t *q, int64_t q_stride, const float *scales,     \
+                             const __m256i *qsums, int prefetch, __m256 *acc) {                         \
+        const int64_t bytes = (TQ1) ? kTQ1Bytes : kTQ2Bytes;                                            \
         for (int64_t m = row0; m < row1; m++)                                                           \
-            tq_row_tokens(TQ1, w + m * nb * bytes, nb, q, q_stride, scales, sums, NT, prefetch,         \
-                          acc + (m - row0) * 4);                                                        \
+            tq_row_tokens(TQ1, w + (m * nb + blk0) * bytes, n, q + 256 * blk0, q_stride, scales + blk0, \
+                          nb, qsums, NT, prefetch, acc + (m - row0) * 4);                               \
     }
 TQ_ROWS(tq2_rows_1, 0, 1)
 TQ_ROWS(tq2_rows_2, 0, 2)
@@ -197,51 +201,60 @@ TQ_ROWS(tq1_rows_2, 1, 2)
 TQ_ROWS(tq1_rows_3, 1, 3)
 TQ_ROWS(tq1_rows_4, 1, 4)
 
+// Rows go 16 at a time and tokens 4 at a time; blocks go kTQBlockChunk at a time so the per-block
+// Σq vectors of the tokens fit on the stack and are shared by the 16 rows.
 BB_AVX2 static void tq_avx2(int tq1, const uint8_t *w, int64_t k, int64_t row0, int64_t row1,
-                            const int8_t *q, int64_t q_stride, const float *scales, const int32_t *sums,
+                            const int8_t *q, int64_t q_stride, const float *scales,
                             int64_t batch, float *out, int64_t out_stride) {
     enum { chunk = 16 };
     const int64_t nb = k / 256;
-    float acc[chunk * 4];
+    __m256 acc[chunk * 4];
+    __m256i qsums[4 * kTQBlockChunk];
     for (int64_t c0 = row0; c0 < row1; c0 += chunk) {
         const int64_t c1 = c0 + chunk < row1 ? c0 + chunk : row1;
         for (int64_t t0 = 0; t0 < batch; t0 += 4) {
-            const int64_t nt = batch - t0 < 4 ? batch - t0 : 4;
+            const int nt = batch - t0 < 4 ? (int)(batch - t0) : 4;
             const int8_t *qt = q + t0 * q_stride;
             const float *st = scales + t0 * nb;
-            const int32_t *ut = sums + t0 * nb;
             const int prefetch = batch == 1;
-            if (tq1) {
-                switch (nt) {
-                case 1: tq1_rows_1(w, k, c0, c1, qt, q_stride, st, ut, prefetch, acc); break;
-                case 2: tq1_rows_2(w, k, c0, c1, qt, q_stride, st, ut, 0, acc); break;
-                case 3: tq1_rows_3(w, k, c0, c1, qt, q_stride, st, ut, 0, acc); break;
-                default: tq1_rows_4(w, k, c0, c1, qt, q_stride, st, ut, 0, acc); break;
-                }
-            } else {
-                switch (nt) {
-                case 1: tq2_rows_1(w, k, c0, c1, qt, q_stride, st, ut, prefetch, acc); break;
-                case 2: tq2_rows_2(w, k, c0, c1, qt, q_stride, st, ut, 0, acc); break;
-                case 3: tq2_rows_3(w, k, c0, c1, qt, q_stride, st, ut, 0, acc); break;
-                default: tq2_rows_4(w, k, c0, c1, qt, q_stride, st, ut, 0, acc); break;
+            for (int i = 0; i < chunk * 4; i++) acc[i] = _mm256_setzero_ps();
+            for (int64_t g0 = 0; g0 < nb; g0 += kTQBlockChunk) {
+                const int n = nb - g0 < kTQBlockChunk ? (int)(nb - g0) : kTQBlockChunk;
+                for (int t = 0; t < nt; t++)
+                    for (int i = 0; i < n; i++)
+                        qsums[t * kTQBlockChunk + i] = tq_block_qsums(qt + t * q_stride + 256 * (g0 + i));
+                if (tq1) {
+                    switch (nt) {
+                    case 1: tq1_rows_1(w, nb, g0, n, c0, c1, qt, q_stride, st, qsums, prefetch, acc); break;
+                    case 2: tq1_rows_2(w, nb, g0, n, c0, c1, qt, q_stride, st, qsums, 0, acc); break;
+                    case 3: tq1_rows_3(w, nb, g0, n, c0, c1, qt, q_stride, st, qsums, 0, acc); break;
+                    default: tq1_rows_4(w, nb, g0, n, c0, c1, qt, q_stride, st, qsums, 0, acc); break;
+                    }
+                } else {
+                    switch (nt) {
+                    case 1: tq2_rows_1(w, nb, g0, n, c0, c1, qt, q_stride, st, qsums, prefetch, acc); break;
+                    case 2: tq2_rows_2(w, nb, g0, n, c0, c1, qt, q_stride, st, qsums, 0, acc); break;
+                    case 3: tq2_rows_3(w, nb, g0, n, c0, c1, qt, q_stride, st, qsums, 0, acc); break;
+                    default: tq2_rows_4(w, nb, g0, n, c0, c1, qt, q_stride, st, qsums, 0, acc); break;
+                    }
                 }
             }
             for (int64_t m = c0; m < c1; m++)
-                for (int64_t t = 0; t < nt; t++) out[(t0 + t) * out_stride + m] = acc[(m - c0) * 4 + t];
+                for (int t = 0; t < nt; t++) out[(t0 + t) * out_stride + m] = tq_hsum8_avx2(acc[(m - c0) * 4 + t]);
         }
     }
 }
 
 BB_AVX2 void bb_ternary_tq2_avx2(const uint8_t *w, int64_t k, int64_t row0, int64_t row1,
-                                 const int8_t *q, int64_t q_stride, const float *scales, const int32_t *sums,
+                                 const int8_t *q, int64_t q_stride, const float *scales,
                                  int64_t batch, float *out, int64_t out_stride) {
-    tq_avx2(0, w, k, row0, row1, q, q_stride, scales, sums, batch, out, out_stride);
+    tq_avx2(0, w, k, row0, row1, q, q_stride, scales, batch, out, out_stride);
 }
 
 BB_AVX2 void bb_ternary_tq1_avx2(const uint8_t *w, int64_t k, int64_t row0, int64_t row1,
-                                 const int8_t *q, int64_t q_stride, const float *scales, const int32_t *sums,
+                                 const int8_t *q, int64_t q_stride, const float *scales,
                                  int64_t batch, float *out, int64_t out_stride) {
-    tq_avx2(1, w, k, row0, row1, q, q_stride, scales, sums, batch, out, out_stride);
+    tq_avx2(1, w, k, row0, row1, q, q_stride, scales, batch, out, out_stride);
 }
 
 #endif

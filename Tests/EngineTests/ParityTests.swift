@@ -50,19 +50,8 @@ import TestSupport
         let last = try #require(logitsAt[first])
         #expect(last.count == fixture.lastPromptLogits.count)
         let lastDiff = zip(last, fixture.lastPromptLogits).map { abs($0 - $1) }.max() ?? .infinity
-        if c.format.hasPrefix("tq") && lastDiff > c.lastPromptTolerance && lastDiff < 0.01 {
-            // Known: our TQ kernels sum the per-block products in ggml's generic order, while
-            // bitnet.cpp's x86 build ran ggml's AVX2 kernels (eight float lanes, lane m holding the
-            // elements with (e mod 32)/4 == m minus bsums[2m]+bsums[2m+1], then hsum_float_8).
-            // The last-ulp differences flip F16 roundings of the LM-head input: about 2e-3.
-            // With the AVX2 epilogue the logits agree to 1.5e-5 (measured), so this is tolerated
-            // only below 0.01 and reported until the kernels adopt that order.
-            withKnownIssue("TQ float epilogue order differs from ggml's AVX2 kernel", isIntermittent: true) {
-                #expect(lastDiff <= c.lastPromptTolerance, "\(c): last-prompt max |Δlogit| = \(lastDiff)")
-            }
-        } else {
-            #expect(lastDiff <= c.lastPromptTolerance, "\(c): last-prompt max |Δlogit| = \(lastDiff)")
-        }
+        // TQ kernels use ggml's AVX2 float order, as bitnet.cpp's x86 build did (ternary_tq.c).
+        #expect(lastDiff <= c.lastPromptTolerance, "\(c): last-prompt max |Δlogit| = \(lastDiff)")
 
         var worstStep: Float = 0
         var stepsWithin1e3 = 0

@@ -29,12 +29,12 @@ void bb_ternary_tl_tables_portable(const int8_t *q, int64_t k3, int64_t k2, int8
 void bb_ternary_i2s_portable(const uint8_t *w, int64_t k, int64_t row0, int64_t row1,
                              const int8_t *q, int64_t q_stride, const float *scales, const int32_t *sums,
                              int64_t batch, float alpha, float *out, int64_t out_stride);
-// TQ2_0 / TQ1_0, standard blob; per block sum += (float)Σw·q * (d_w*d_a), in block order.
+// TQ2_0 / TQ1_0, standard blob; the float order of ggml's AVX2 TQ kernels (see ternary_tq.c).
 void bb_ternary_tq2_portable(const uint8_t *w, int64_t k, int64_t row0, int64_t row1,
-                             const int8_t *q, int64_t q_stride, const float *scales, const int32_t *sums,
+                             const int8_t *q, int64_t q_stride, const float *scales,
                              int64_t batch, float *out, int64_t out_stride);
 void bb_ternary_tq1_portable(const uint8_t *w, int64_t k, int64_t row0, int64_t row1,
-                             const int8_t *q, int64_t q_stride, const float *scales, const int32_t *sums,
+                             const int8_t *q, int64_t q_stride, const float *scales,
                              int64_t batch, float *out, int64_t out_stride);
 // TL1/TL2 repacked group-major layout (TernaryPreparedWeights): groups [g0, g1) of 32 rows, each
 // k3/24 chunks of 160 bytes then k2/4 pair vectors of 32 bytes; `row_bias` holds, per row (32 per
@@ -56,10 +56,10 @@ void bb_ternary_i2s_avx2(const uint8_t *w, int64_t k, int64_t row0, int64_t row1
                          const int8_t *q, int64_t q_stride, const float *scales, const int32_t *sums,
                          int64_t batch, float alpha, float *out, int64_t out_stride);
 void bb_ternary_tq2_avx2(const uint8_t *w, int64_t k, int64_t row0, int64_t row1,
-                         const int8_t *q, int64_t q_stride, const float *scales, const int32_t *sums,
+                         const int8_t *q, int64_t q_stride, const float *scales,
                          int64_t batch, float *out, int64_t out_stride);
 void bb_ternary_tq1_avx2(const uint8_t *w, int64_t k, int64_t row0, int64_t row1,
-                         const int8_t *q, int64_t q_stride, const float *scales, const int32_t *sums,
+                         const int8_t *q, int64_t q_stride, const float *scales,
                          int64_t batch, float *out, int64_t out_stride);
 void bb_ternary_tl_avx2(const uint8_t *packed, int64_t k3, int64_t k2, int64_t rows, int64_t g0, int64_t g1,
                         const int32_t *row_bias, const int8_t *tables, int64_t table_stride, const float *scales,

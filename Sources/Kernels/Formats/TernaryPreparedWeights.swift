@@ -151,20 +151,20 @@ final class TernaryPreparedWeights: PreparedWeights, @unchecked Sendable {
                 #if arch(x86_64)
                 if avx2 {
                     if tq1 {
-                        bb_ternary_tq1_avx2(w, k, r0, r1, q, Int64(stride), encoded.scales, encoded.sums,
+                        bb_ternary_tq1_avx2(w, k, r0, r1, q, Int64(stride), encoded.scales,
                                             Int64(batch), output, Int64(self.rows))
                     } else {
-                        bb_ternary_tq2_avx2(w, k, r0, r1, q, Int64(stride), encoded.scales, encoded.sums,
+                        bb_ternary_tq2_avx2(w, k, r0, r1, q, Int64(stride), encoded.scales,
                                             Int64(batch), output, Int64(self.rows))
                     }
                     return
                 }
                 #endif
                 if tq1 {
-                    bb_ternary_tq1_portable(w, k, r0, r1, q, Int64(stride), encoded.scales, encoded.sums,
+                    bb_ternary_tq1_portable(w, k, r0, r1, q, Int64(stride), encoded.scales,
                                             Int64(batch), output, Int64(self.rows))
                 } else {
-                    bb_ternary_tq2_portable(w, k, r0, r1, q, Int64(stride), encoded.scales, encoded.sums,
+                    bb_ternary_tq2_portable(w, k, r0, r1, q, Int64(stride), encoded.scales,
                                             Int64(batch), output, Int64(self.rows))
                 }
             }

@@ -4,8 +4,8 @@
 /// Epilogues, each in bitnet.cpp's / llama.cpp's float order:
 /// - I2_S: `((Float(Σ code·q) - Float(Σq)) / s) * α` (ggml.c mul_mat, I2_S branch);
 /// - TL1/TL2: `(Float(Σ w·b) / lut_scale) * α` (bitnet-lut-kernels);
-/// - TQ1_0/TQ2_0: per 256-block `sum += Float(Σ w·q) * (d_w * d_a)`, blocks in order
-///   (ggml_vec_dot_tq*_q8_K_generic).
+/// - TQ1_0/TQ2_0: ggml's AVX2 order (ggml_vec_dot_tq*_q8_K, arch/x86/quants.c), which made the
+///   bitnet.cpp x86 reference outputs: 8 float lanes, see `q8KRowProduct`.
 /// Integer sums are exact in int32: |Σ| ≤ 2·128·K with K ≤ 2^20.
 struct TernaryScalarReference {
     typealias RowDecoder = (_ rows: Range<Int>, _ trits: UnsafeMutablePointer<Int8>,
@@ -97,22 +97,37 @@ struct TernaryScalarReference {
                             for k in 0..<columns { dot &+= Int32(t[k]) &* Int32(q[k]) }
                             y = (Float(dot) / encoded.scales[b]) * tensorScale
                         case .q8K:
-                            var sum: Float = 0
-                            for block in 0..<blocks {
-                                var dot: Int32 = 0
-                                let start = block * Q8KActivations.blockSize
-                                for k in start..<(start + Q8KActivations.blockSize) {
-                                    dot &+= Int32(t[k]) &* Int32(q[k])
-                                }
-                                let d = d[block] * encoded.scales[b * encoded.scalesPerToken + block]
-                                sum += Float(dot) * d
-                            }
-                            y = sum
+                            y = Self.q8KRowProduct(trits: t.baseAddress!, blockScales: d.baseAddress!, q: q,
+                                                   activationScales: encoded.scales + b * encoded.scalesPerToken,
+                                                   blocks: blocks)
                         }
                         output[b * rows + m] = y
                     }
                 }
             }
         }
+    }
+
+    /// One TQ row times one Q8_K token in ggml's AVX2 order. Per block, int lane m (0..7) is
+    /// Σ code·q over the elements e with (e mod 32)/4 == m (code = trit + 1), minus Σq over
+    /// [32m, 32m+32) (bsums[2m] + bsums[2m+1]); then `acc[m] = acc[m] + Float(lane) * (d_a * d_w)`
+    /// (not fused), and the lanes are summed as hsum_float_8:
+    /// `((a4 + a0) + (a6 + a2)) + ((a5 + a1) + (a7 + a3))`.
+    static func q8KRowProduct(trits: UnsafePointer<Int8>, blockScales: UnsafePointer<Float>, q: UnsafePointer<Int8>,
+                              activationScales: UnsafePointer<Float>, blocks: Int) -> Float {
+        var acc = [Float](repeating: 0, count: 8)
+        var lanes = [Int32](repeating: 0, count: 8)
+        for block in 0..<blocks {
+            for m in 0..<8 { lanes[m] = 0 }
+            let start = block * Q8KActivations.blockSize
+            for e in 0..<Q8KActivations.blockSize {
+                let code = Int32(trits[start + e]) + 1, value = Int32(q[start + e])
+                lanes[(e & 31) >> 2] &+= code &* value
+                lanes[e >> 5] &-= value
+            }
+            let d = activationScales[block] * blockScales[block]
+            for m in 0..<8 { acc[m] = acc[m] + Float(lanes[m]) * d }
+        }
+        return ((acc[4] + acc[0]) + (acc[6] + acc[2])) + ((acc[5] + acc[1]) + (acc[7] + acc[3]))
     }
 }
