@@ -103,7 +103,7 @@ struct RunCommand: ParsableCommand {
             StandardOutput.write("\n")
             printTimings(generator.session, promptTokens: completion.result.promptTokenCount,
                          promptNanoseconds: completion.result.promptNanoseconds,
-                         generatedTokens: completion.generatedIDs.count,
+                         decodeRuns: completion.result.decodeRuns,
                          generationNanoseconds: completion.result.generationNanoseconds)
         case .json:
             try printJSON(generator, completion)
@@ -112,7 +112,7 @@ struct RunCommand: ParsableCommand {
 
     private func chatLoop(_ generator: TextGenerator, sampler: inout Sampler) throws {
         let conversation = try Conversation(generator: generator)
-        var promptTokens = 0, promptNanoseconds: UInt64 = 0, generated = 0, generationNanoseconds: UInt64 = 0
+        var promptTokens = 0, promptNanoseconds: UInt64 = 0, runs = 0, generationNanoseconds: UInt64 = 0
         func turn(_ text: String) throws {
             let completion = try conversation.reply(to: text, maxTokens: tokens, sampler: &sampler) { piece in
                 StandardOutput.write(piece)
@@ -120,7 +120,7 @@ struct RunCommand: ParsableCommand {
             StandardOutput.write("\n")
             promptTokens += completion.result.promptTokenCount
             promptNanoseconds += completion.result.promptNanoseconds
-            generated += completion.generatedIDs.count
+            runs += completion.result.decodeRuns
             generationNanoseconds += completion.result.generationNanoseconds
         }
         if let first = prompt, !first.isEmpty {
@@ -134,28 +134,29 @@ struct RunCommand: ParsableCommand {
         }
         StandardError.line("")
         printTimings(generator.session, promptTokens: promptTokens, promptNanoseconds: promptNanoseconds,
-                     generatedTokens: generated, generationNanoseconds: generationNanoseconds)
+                     decodeRuns: runs, generationNanoseconds: generationNanoseconds)
     }
 
     /// llama.cpp-style summary on stderr: load time, prompt and generation speed.
     private func printTimings(_ session: InferenceSession, promptTokens: Int, promptNanoseconds: UInt64,
-                              generatedTokens: Int, generationNanoseconds: UInt64) {
+                              decodeRuns: Int, generationNanoseconds: UInt64) {
         func fixed(_ value: Double, _ width: Int) -> String {
             let text = String(format: "%.2f", value)
             return String(repeating: " ", count: max(0, width - text.count)) + text
         }
         func line(_ label: String, _ nanoseconds: UInt64, _ count: Int, _ unit: String) -> String {
             let ms = Double(nanoseconds) / 1e6
-            let perToken = count > 0 ? ms / Double(count) : 0
-            let rate = nanoseconds > 0 ? Double(count) / (Double(nanoseconds) / 1e9) : 0
             let countText = String(count)
-            return "bitbench: \(label) = \(fixed(ms, 10)) ms / "
-                + String(repeating: " ", count: max(0, 5 - countText.count)) + countText
-                + " \(unit) (\(fixed(perToken, 8)) ms per token, \(fixed(rate, 8)) tokens per second)"
+            let head = "bitbench: \(label) = \(fixed(ms, 10)) ms / "
+                + String(repeating: " ", count: max(0, 5 - countText.count)) + countText + " \(unit)"
+            // No rate from nothing: zero runs or zero time has no speed to report.
+            guard count > 0, nanoseconds > 0 else { return head + " (no speed: nothing was timed)" }
+            let rate = Double(count) / (Double(nanoseconds) / 1e9)
+            return head + " (\(fixed(ms / Double(count), 8)) ms per token, \(fixed(rate, 8)) tokens per second)"
         }
         StandardError.line("bitbench: load time        = \(fixed(Double(session.loadNanoseconds) / 1e6, 10)) ms")
         StandardError.line(line("prompt eval time", promptNanoseconds, promptTokens, "tokens"))
-        StandardError.line(line("eval time       ", generationNanoseconds, generatedTokens, "runs  "))
+        StandardError.line(line("eval time       ", generationNanoseconds, decodeRuns, "runs  "))
         StandardError.line("bitbench: model \(session.weights.source.sourceLabel), \(session.config.architecture.rawValue), \(session.threads) threads, kernel path \(session.kernelPath.rawValue), context \(session.contextLength), batch \(session.batchSize)")
         if timeBreakdown {
             let parts = session.breakdown.shares.map { "\($0.0.rawValue) " + String(format: "%.1f", $0.1 * 100) + "%" }

@@ -153,6 +153,7 @@ public final class InferenceSession {
         var history = prompt
         var generated: [Int] = []
         var reason = GenerationResult.StopReason.maxTokens
+        var decodeRuns = 0
         hooks.willBegin?(.generation)
         let start = MonotonicClock.now()
         while generated.count < maxTokens {
@@ -166,12 +167,13 @@ public final class InferenceSession {
             if generated.count == maxTokens { break }
             if position >= contextLength { reason = .contextFull; break }
             try run([token])
+            decodeRuns += 1
         }
         let generationNanoseconds = MonotonicClock.now() &- start
         hooks.didEnd?(.generation, generated.count)
         return GenerationResult(promptTokenCount: prompt.count, generatedTokens: generated,
                                 promptNanoseconds: promptNanoseconds, generationNanoseconds: generationNanoseconds,
-                                stopReason: reason)
+                                decodeRuns: decodeRuns, stopReason: reason)
     }
 
     // MARK: Internals

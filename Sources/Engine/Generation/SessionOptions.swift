@@ -70,6 +70,9 @@ public struct GenerationResult: Sendable, Equatable {
     public var promptNanoseconds: UInt64
     /// Wall time of generation: sampling and one forward pass per token after the first.
     public var generationNanoseconds: UInt64
+    /// Forward passes (decode runs) inside `generationNanoseconds`: one per token after the
+    /// first, whose logits came from prompt processing (llama.cpp's "runs").
+    public var decodeRuns: Int
     /// Why it stopped.
     public var stopReason: StopReason
 
@@ -77,9 +80,10 @@ public struct GenerationResult: Sendable, Equatable {
     public var promptTokensPerSecond: Double? {
         promptNanoseconds > 0 ? Double(promptTokenCount) / (Double(promptNanoseconds) / 1e9) : nil
     }
-    /// Generated tokens per second (nil when nothing was timed).
+    /// Generation speed in decode runs per second; nil when no decode step ran (a single
+    /// generated token costs only sampling, which is no generation speed).
     public var generationTokensPerSecond: Double? {
-        generationNanoseconds > 0 && !generatedTokens.isEmpty
-            ? Double(generatedTokens.count) / (Double(generationNanoseconds) / 1e9) : nil
+        generationNanoseconds > 0 && decodeRuns > 0
+            ? Double(decodeRuns) / (Double(generationNanoseconds) / 1e9) : nil
     }
 }
