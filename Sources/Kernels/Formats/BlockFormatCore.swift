@@ -4,7 +4,7 @@ import GGUF
 /// What the five baseline formats share: rows of whole llama.cpp blocks with no trailer, shape
 /// and size checks, row-by-row quantization, block decoding, the scalar reference product and
 /// `prepare`. Each format entry supplies its block quantizer, scalar kernel and C kernels.
-struct BlockFormatCore: Sendable {
+public struct BlockFormatCore: Sendable {
     let id: WeightFormatID
     let type: GGMLType
     let activation: ActivationEncoding

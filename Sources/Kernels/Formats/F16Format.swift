@@ -2,7 +2,7 @@ import CKernels
 import GGUF
 
 /// F16: IEEE half-precision weights; activations rounded to half as ggml does (vec_dot_f16).
-public struct F16Format: WeightFormat {
+public struct F16Format: BlockCoreFormat {
     /// Makes the format entry.
     public init() {}
 
@@ -12,7 +12,7 @@ public struct F16Format: WeightFormat {
     public var nominalBitsPerWeight: Double { 16 }
     public var activation: ActivationEncoding { .f16 }
 
-    static let core = BlockFormatCore(
+    public static let core = BlockFormatCore(
         id: .f16, type: .f16, activation: .f16,
         quantizeRow: { x, columns, out in
             for i in 0..<columns { out.storeBytes(of: Half.fromFloat(x[i]), toByteOffset: 2 * i, as: UInt16.self) }
@@ -38,30 +38,5 @@ public struct F16Format: WeightFormat {
                 y[b * args.y_stride + m] = Float(sum)
             }
         }
-    }
-
-    public func checkShape(rows: Int, columns: Int, parameters: FormatParameters) throws {
-        try Self.core.checkShape(rows: rows, columns: columns)
-    }
-    public func byteCount(rows: Int, columns: Int, parameters: FormatParameters) -> Int {
-        Self.core.byteCount(rows: rows, columns: columns)
-    }
-    public func quantize(_ weights: UnsafeBufferPointer<Float>, rows: Int, columns: Int,
-                         parameters: FormatParameters, into blob: UnsafeMutableRawBufferPointer) throws {
-        try Self.core.quantize(weights, rows: rows, columns: columns, into: blob)
-    }
-    public func dequantize(_ blob: UnsafeRawBufferPointer, rows: Int, columns: Int,
-                           parameters: FormatParameters, into weights: UnsafeMutableBufferPointer<Float>) throws {
-        try Self.core.dequantize(blob, rows: rows, columns: columns, into: weights)
-    }
-    public func referenceMultiply(_ blob: UnsafeRawBufferPointer, rows: Int, columns: Int,
-                                  parameters: FormatParameters, activations: UnsafeBufferPointer<Float>,
-                                  batch: Int, into output: UnsafeMutableBufferPointer<Float>) throws {
-        try Self.core.referenceMultiply(blob, rows: rows, columns: columns, activations: activations,
-                                        batch: batch, into: output)
-    }
-    public func prepare(_ blob: UnsafeRawBufferPointer, rows: Int, columns: Int,
-                        parameters: FormatParameters, path: KernelPath) throws -> any PreparedWeights {
-        try Self.core.prepare(blob, rows: rows, columns: columns, path: path)
     }
 }

@@ -2,7 +2,7 @@ import CKernels
 import GGUF
 
 /// F32: plain IEEE single-precision weights, float activations (ggml's vec_dot_f32).
-public struct F32Format: WeightFormat {
+public struct F32Format: BlockCoreFormat {
     /// Makes the format entry.
     public init() {}
 
@@ -12,7 +12,7 @@ public struct F32Format: WeightFormat {
     public var nominalBitsPerWeight: Double { 32 }
     public var activation: ActivationEncoding { .f32 }
 
-    static let core = BlockFormatCore(
+    public static let core = BlockFormatCore(
         id: .f32, type: .f32, activation: .f32,
         quantizeRow: { x, columns, out in out.copyMemory(from: x, byteCount: 4 * columns) },
         scalar: scalarProduct,
@@ -37,30 +37,5 @@ public struct F32Format: WeightFormat {
                 y[b * args.y_stride + m] = Float(sum)
             }
         }
-    }
-
-    public func checkShape(rows: Int, columns: Int, parameters: FormatParameters) throws {
-        try Self.core.checkShape(rows: rows, columns: columns)
-    }
-    public func byteCount(rows: Int, columns: Int, parameters: FormatParameters) -> Int {
-        Self.core.byteCount(rows: rows, columns: columns)
-    }
-    public func quantize(_ weights: UnsafeBufferPointer<Float>, rows: Int, columns: Int,
-                         parameters: FormatParameters, into blob: UnsafeMutableRawBufferPointer) throws {
-        try Self.core.quantize(weights, rows: rows, columns: columns, into: blob)
-    }
-    public func dequantize(_ blob: UnsafeRawBufferPointer, rows: Int, columns: Int,
-                           parameters: FormatParameters, into weights: UnsafeMutableBufferPointer<Float>) throws {
-        try Self.core.dequantize(blob, rows: rows, columns: columns, into: weights)
-    }
-    public func referenceMultiply(_ blob: UnsafeRawBufferPointer, rows: Int, columns: Int,
-                                  parameters: FormatParameters, activations: UnsafeBufferPointer<Float>,
-                                  batch: Int, into output: UnsafeMutableBufferPointer<Float>) throws {
-        try Self.core.referenceMultiply(blob, rows: rows, columns: columns, activations: activations,
-                                        batch: batch, into: output)
-    }
-    public func prepare(_ blob: UnsafeRawBufferPointer, rows: Int, columns: Int,
-                        parameters: FormatParameters, path: KernelPath) throws -> any PreparedWeights {
-        try Self.core.prepare(blob, rows: rows, columns: columns, path: path)
     }
 }

@@ -2,7 +2,7 @@ import CKernels
 import GGUF
 
 /// Q4_1: blocks of 32 4-bit codes with an fp16 scale and minimum (20 bytes); Q8_1 activations (vec_dot_q4_1_q8_1).
-public struct Q4_1Format: WeightFormat {
+public struct Q4_1Format: BlockCoreFormat {
     /// Makes the format entry.
     public init() {}
 
@@ -12,7 +12,7 @@ public struct Q4_1Format: WeightFormat {
     public var nominalBitsPerWeight: Double { 5 }
     public var activation: ActivationEncoding { .q8_1 }
 
-    static let core = BlockFormatCore(
+    public static let core = BlockFormatCore(
         id: .q4_1, type: .q4_1, activation: .q8_1,
         quantizeRow: { x, columns, out in Q4_1Format.quantizeRow(x, columns: columns, into: out) },
         scalar: scalarProduct,
@@ -66,30 +66,5 @@ public struct Q4_1Format: WeightFormat {
                 y[b * args.y_stride + m] = sum
             }
         }
-    }
-
-    public func checkShape(rows: Int, columns: Int, parameters: FormatParameters) throws {
-        try Self.core.checkShape(rows: rows, columns: columns)
-    }
-    public func byteCount(rows: Int, columns: Int, parameters: FormatParameters) -> Int {
-        Self.core.byteCount(rows: rows, columns: columns)
-    }
-    public func quantize(_ weights: UnsafeBufferPointer<Float>, rows: Int, columns: Int,
-                         parameters: FormatParameters, into blob: UnsafeMutableRawBufferPointer) throws {
-        try Self.core.quantize(weights, rows: rows, columns: columns, into: blob)
-    }
-    public func dequantize(_ blob: UnsafeRawBufferPointer, rows: Int, columns: Int,
-                           parameters: FormatParameters, into weights: UnsafeMutableBufferPointer<Float>) throws {
-        try Self.core.dequantize(blob, rows: rows, columns: columns, into: weights)
-    }
-    public func referenceMultiply(_ blob: UnsafeRawBufferPointer, rows: Int, columns: Int,
-                                  parameters: FormatParameters, activations: UnsafeBufferPointer<Float>,
-                                  batch: Int, into output: UnsafeMutableBufferPointer<Float>) throws {
-        try Self.core.referenceMultiply(blob, rows: rows, columns: columns, activations: activations,
-                                        batch: batch, into: output)
-    }
-    public func prepare(_ blob: UnsafeRawBufferPointer, rows: Int, columns: Int,
-                        parameters: FormatParameters, path: KernelPath) throws -> any PreparedWeights {
-        try Self.core.prepare(blob, rows: rows, columns: columns, path: path)
     }
 }
