@@ -47,9 +47,10 @@ static inline const float *BB_NAME(BB_FMT, _token)(const bb_matmul_args *a, size
 // The end of one (row, token) chain of a slice: the fixed horizontal sum, then the slice's tail
 // (only the last slice has one), one explicit fused multiply-add per weight.
 BB_AVX2_INLINE float BB_NAME(BB_FMT, _finish)(__m256 acc, const BB_WT *w, const float *x, size_t kv, size_t k1) {
-    __m128 p = _mm_set_ss(bb_hsum_ps(acc));
-    for (size_t i = kv; i < k1; i++) p = _mm_fmadd_ss(_mm_set_ss(BB_SCALAR(w[i])), _mm_set_ss(x[i]), p);
-    return _mm_cvtss_f32(p);
+    float p = bb_hsum_ps(acc);
+    for (size_t i = kv; i < k1; i++)
+        p = _mm_cvtss_f32(_mm_fmadd_ss(_mm_set_ss(BB_SCALAR(w[i])), _mm_set_ss(x[i]), _mm_set_ss(p)));
+    return p;
 }
 
 // 4 weight rows x 1 token over one slice: 4 independent chains, so the FMA latency is hidden
@@ -121,11 +122,15 @@ BB_AVX2_INLINE void BB_NAME(BB_FMT, _tile_2x6)(const BB_WT *w0, const BB_WT *w1,
         xv = _mm256_loadu_ps(x + 5 * xs + i);
         a5 = _mm256_fmadd_ps(wa, xv, a5); b5 = _mm256_fmadd_ps(wb, xv, b5);
     }
-    const __m256 a[6] = {a0, a1, a2, a3, a4, a5}, b[6] = {b0, b1, b2, b3, b4, b5};
-    for (size_t t = 0; t < 6; t++) {
-        out[0][t] = BB_NAME(BB_FMT, _finish)(a[t], w0, x + t * xs, kv, k1);
-        out[1][t] = BB_NAME(BB_FMT, _finish)(b[t], w1, x + t * xs, kv, k1);
-    }
+#define BB_FINISH2(t, acc_a, acc_b)                                           \
+    do {                                                                      \
+        out[0][t] = BB_NAME(BB_FMT, _finish)(acc_a, w0, x + (t) * xs, kv, k1); \
+        out[1][t] = BB_NAME(BB_FMT, _finish)(acc_b, w1, x + (t) * xs, kv, k1); \
+    } while (0)
+    // Written out (no accumulator array), so the 12 sums stay in registers.
+    BB_FINISH2(0, a0, b0); BB_FINISH2(1, a1, b1); BB_FINISH2(2, a2, b2);
+    BB_FINISH2(3, a3, b3); BB_FINISH2(4, a4, b4); BB_FINISH2(5, a5, b5);
+#undef BB_FINISH2
 }
 
 // 1 weight row x 6 tokens over one slice (an odd row left over by the 2x6 tiles).
@@ -142,8 +147,12 @@ BB_AVX2_INLINE void BB_NAME(BB_FMT, _tile_1x6)(const BB_WT *w, const float *x, s
         a4 = _mm256_fmadd_ps(wv, _mm256_loadu_ps(x + 4 * xs + i), a4);
         a5 = _mm256_fmadd_ps(wv, _mm256_loadu_ps(x + 5 * xs + i), a5);
     }
-    const __m256 a[6] = {a0, a1, a2, a3, a4, a5};
-    for (size_t t = 0; t < 6; t++) out[t] = BB_NAME(BB_FMT, _finish)(a[t], w, x + t * xs, kv, k1);
+    out[0] = BB_NAME(BB_FMT, _finish)(a0, w, x, kv, k1);
+    out[1] = BB_NAME(BB_FMT, _finish)(a1, w, x + xs, kv, k1);
+    out[2] = BB_NAME(BB_FMT, _finish)(a2, w, x + 2 * xs, kv, k1);
+    out[3] = BB_NAME(BB_FMT, _finish)(a3, w, x + 3 * xs, kv, k1);
+    out[4] = BB_NAME(BB_FMT, _finish)(a4, w, x + 4 * xs, kv, k1);
+    out[5] = BB_NAME(BB_FMT, _finish)(a5, w, x + 5 * xs, kv, k1);
 }
 
 // One token against rows [m0, m1) over one slice, adding each slice sum into y (ys = 1 for the
