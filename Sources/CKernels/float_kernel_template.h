@@ -20,6 +20,8 @@
 //       total = total + p
 //   portable (BB_KC_PORTABLE = 512): per slice, 16 lane sums over 16-element steps, added in lane
 //   order, the slice's tail added one product at a time, and the slice sum added to the total.
+//   (A compiler may contract its products into FMAs on targets that have them, e.g. NEON; GEMV
+//   and GEMM share _slice_portable, so they are contracted alike.)
 //
 // The GEMM keeps its cache blocking (slices of k, blocks of rows, 2x6 register tiles) because
 // each tile accumulator is exactly one (row, token) chain of one slice; the GEMV hides the FMA

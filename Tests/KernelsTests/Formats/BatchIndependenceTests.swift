@@ -48,25 +48,45 @@ struct BatchIndependenceTests {
             let x = Self.activations(count: maxBatch * shape.columns, seed: 900 + UInt64(index))
             for path in fastPaths {
                 let label = "\(id.rawValue) \(path.rawValue) m=\(shape.rows) k=\(shape.columns)"
-                // The canonical result: each token alone through the GEMV on one thread.
-                var single: [UInt32] = []
-                for b in 0..<maxBatch {
-                    let token = Array(x[(b * shape.columns)..<((b + 1) * shape.columns)])
-                    single += try matrix.prepared(token, batch: 1, path: path, pool: pools[0]).output.map(\.bitPattern)
-                }
-                for pool in pools {
-                    for batch in Self.batches {
-                        let prefix = Array(x[..<(batch * shape.columns)])
-                        let (output, intact) = try matrix.prepared(prefix, batch: batch, path: path, pool: pool)
-                        #expect(intact, "output overrun: \(label) batch \(batch)")
-                        let expected = single[..<(batch * shape.rows)]
-                        let mismatch = zip(output.map(\.bitPattern), expected).enumerated().first { $0.element.0 != $0.element.1 }
-                        #expect(mismatch == nil,
-                                "\(label) batch \(batch) threads \(pool.threadCount): token \((mismatch?.offset ?? 0) / shape.rows) row \((mismatch?.offset ?? 0) % shape.rows) is \(Float(bitPattern: mismatch?.element.0 ?? 0)), alone \(Float(bitPattern: mismatch?.element.1 ?? 0))")
+                try matrix.blob.withUnsafeBytes { blob in
+                    // Prepared once (a repacking format would otherwise repack for every call).
+                    let weights = try format.prepare(blob, rows: shape.rows, columns: shape.columns, parameters: .none, path: path)
+                    // The canonical result: each token alone through the GEMV on one thread.
+                    var single: [UInt32] = []
+                    for b in 0..<maxBatch {
+                        single += Self.multiply(weights, x, from: b, batch: 1, pool: pools[0], label: label)
+                    }
+                    for pool in pools {
+                        for batch in Self.batches {
+                            let output = Self.multiply(weights, x, from: 0, batch: batch, pool: pool, label: label)
+                            let mismatch = zip(output, single).enumerated().first { $0.element.0 != $0.element.1 }
+                            #expect(mismatch == nil, """
+                                \(label) batch \(batch) threads \(pool.threadCount): token \((mismatch?.offset ?? 0) / shape.rows) \
+                                row \((mismatch?.offset ?? 0) % shape.rows) is \(Float(bitPattern: mismatch?.element.0 ?? 0)), \
+                                alone \(Float(bitPattern: mismatch?.element.1 ?? 0))
+                                """)
+                        }
                     }
                 }
             }
         }
+    }
+
+    /// Tokens [from, from + batch) of `x` through `weights`, as bit patterns; records an issue if
+    /// the kernel wrote outside its output.
+    static func multiply(_ weights: any PreparedWeights, _ x: [Float], from: Int, batch: Int, pool: WorkerPool,
+                         label: String) -> [UInt32] {
+        let rows = weights.rows, columns = weights.columns, guardFloats = 16
+        let sentinel = Float(bitPattern: 0x7fc0_dead)
+        var buffer = [Float](repeating: sentinel, count: batch * rows + 2 * guardFloats)
+        x.withUnsafeBufferPointer { xs in
+            buffer.withUnsafeMutableBufferPointer { y in
+                weights.multiply(xs.baseAddress! + from * columns, batch: batch, into: y.baseAddress! + guardFloats, pool: pool)
+            }
+        }
+        let guards = buffer[..<guardFloats] + buffer[(buffer.count - guardFloats)...]
+        #expect(guards.allSatisfy { $0.bitPattern == sentinel.bitPattern }, "output overrun: \(label) batch \(batch)")
+        return buffer[guardFloats..<(guardFloats + batch * rows)].map(\.bitPattern)
     }
 
     @Test("the order is really fixed: a product summed in index order differs from the kernels' in the low bits")
