@@ -44,6 +44,8 @@ struct BenchModelLoader {
                     _ = try SyntheticModelFactory.decide(request(spec, format: entry.format ?? spec.weightType), planner: planner)
                 } catch SyntheticError.doesNotFit(let text) {
                     throw BenchError.doesNotFit(model: entry.label, detail: text)
+                } catch {
+                    throw BenchError.cannotMake(model: entry.label, detail: "\(error)")
                 }
             case .file(let path):
                 let file = try GGUFFile(path: path)

@@ -45,6 +45,33 @@ public struct BenchRecord: Sendable, Equatable {
     public var loadBefore: Double?
     public var loadAfter: Double?
 
+    /// Makes a record.
+    public init(model: String, source: String, format: String, weightBytes: Int, parameters: Int, threads: Int,
+                batch: Int, numa: String, numaNote: String?, test: BenchTest, kernelPath: String, warmups: Int,
+                tokens: Int, tokensPerSecond: SampleStatistics, shares: PhaseShares, vsF16: Known<Double>,
+                counters: [ProbeSummary], energy: EnergySummary, loadBefore: Double?, loadAfter: Double?) {
+        self.model = model
+        self.source = source
+        self.format = format
+        self.weightBytes = weightBytes
+        self.parameters = parameters
+        self.threads = threads
+        self.batch = batch
+        self.numa = numa
+        self.numaNote = numaNote
+        self.test = test
+        self.kernelPath = kernelPath
+        self.warmups = warmups
+        self.tokens = tokens
+        self.tokensPerSecond = tokensPerSecond
+        self.shares = shares
+        self.vsF16 = vsF16
+        self.counters = counters
+        self.energy = energy
+        self.loadBefore = loadBefore
+        self.loadAfter = loadAfter
+    }
+
     /// Milliseconds per token at the median speed.
     public var millisecondsPerToken: Double { 1000 / tokensPerSecond.median }
 }

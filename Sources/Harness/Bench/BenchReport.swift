@@ -148,7 +148,10 @@ public enum BenchReport {
         }
 
         // Counters and energy: one more table, every probe field of the schema.
-        let probeFields = schema.fields.filter { $0.name.hasPrefix("counter[") || $0.name == "energy_joules" || $0.name == "energy_joules_per_token" }
+        let energyRequested = records.contains { $0.energy.requested }
+        let probeFields = schema.fields.filter {
+            $0.name.hasPrefix("counter[") || (energyRequested && ($0.name == "energy_joules" || $0.name == "energy_joules_per_token"))
+        }
         if !records.isEmpty && !probeFields.isEmpty {
             out += "\n| model | format | threads | test | " + probeFields.map(\.name).joined(separator: " | ") + " | energy method |\n"
             out += "|---|---|---:|---:|" + probeFields.map { _ in "---:" }.joined(separator: "|") + "|---|\n"

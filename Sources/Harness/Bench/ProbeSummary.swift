@@ -52,9 +52,12 @@ public struct EnergySummary: Sendable, Equatable {
     public var joulesPerToken: Known<Double>
     /// The reading's own note (why unavailable, or that the figure is an estimate).
     public var note: String?
+    /// False when energy was not asked for (`--energy off`).
+    public var requested: Bool
 
     /// Summarizes per-repetition readings (nil readings: energy was not requested).
     public init(readings: [EnergyReading]) {
+        requested = true
         let first = readings.first
         method = first?.method ?? .none
         measured = first?.measured ?? false
@@ -72,6 +75,7 @@ public struct EnergySummary: Sendable, Equatable {
 
     /// Energy that was not asked for.
     public init(notRequested reason: String) {
+        requested = false
         method = .none
         measured = false
         joules = .unknown(reason)
