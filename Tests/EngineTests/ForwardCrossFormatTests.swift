@@ -38,14 +38,26 @@ import TestSupport
     }
 
     static func greedy(_ source: TensorSource, prompt: [Int] = ForwardCrossFormatTests.prompt, steps: Int) throws -> [Int] {
-        try session(source).generate(prompt: prompt, maxTokens: steps,
-                                     next: { logits, _ in Sampler.argmax(Array(logits)) }).generatedTokens
+        try greedy(session(source), prompt: prompt, steps: steps)
+    }
+
+    /// Greedy tokens from a fresh context of `session`.
+    static func greedy(_ session: InferenceSession, prompt: [Int], steps: Int) throws -> [Int] {
+        session.reset()
+        return try session.generate(prompt: prompt, maxTokens: steps,
+                                    next: { logits, _ in Sampler.argmax(Array(logits)) }).generatedTokens
     }
 
     /// Logits at the last prompt position and after each of `tokens` but the last.
     static func teacherForced(_ source: TensorSource, prompt: [Int] = ForwardCrossFormatTests.prompt, tokens: [Int]) throws -> [[Float]] {
+        try teacherForced(session(source), prompt: prompt, tokens: tokens)
+    }
+
+    /// `teacherForced` from a fresh context of `session`.
+    static func teacherForced(_ session: InferenceSession, prompt: [Int], tokens: [Int]) throws -> [[Float]] {
+        session.reset()
         var rows: [[Float]] = []
-        try session(source).evaluate(prompt + tokens.dropLast()) { index, logits in
+        try session.evaluate(prompt + tokens.dropLast()) { index, logits in
             if index >= prompt.count - 1 { rows.append(Array(logits)) }
         }
         return rows
@@ -63,22 +75,21 @@ import TestSupport
     // MARK: The well-conditioned model
 
     @Test func everyFormatGivesTheSameGreedyTokens() throws {
-        let model = WellConditionedModel()
-        let sources = try Dictionary(uniqueKeysWithValues: Self.formats.map { ($0, try model.source($0)) })
+        let sessions = try Dictionary(uniqueKeysWithValues: Self.formats.map { ($0, try Self.session(WellConditionedModel.copy($0))) })
         var smallestMargin = Float.infinity, largestDifference: Float = 0
         var lines: [String] = []
         for prompt in Self.conditionedPrompts {
-            let reference = try Self.greedy(sources[.f32]!, prompt: prompt, steps: 16)
+            let reference = try Self.greedy(sessions[.f32]!, prompt: prompt, steps: 16)
             // The tokens are the ones the model was built to compute from the prompt's marker.
             #expect(reference == WellConditionedModel.expectedContinuation(of: prompt, steps: 16), "prompt \(prompt)")
-            let referenceLogits = try Self.teacherForced(sources[.f32]!, prompt: prompt, tokens: reference)
+            let referenceLogits = try Self.teacherForced(sessions[.f32]!, prompt: prompt, tokens: reference)
             #expect(referenceLogits.count == 16)
             smallestMargin = min(smallestMargin, referenceLogits.map(Self.topTwoMargin).min() ?? 0)
             lines.append("\(prompt) -> \(reference)")
             for format in Self.formats.dropFirst() {
-                let tokens = try Self.greedy(sources[format]!, prompt: prompt, steps: 16)
+                let tokens = try Self.greedy(sessions[format]!, prompt: prompt, steps: 16)
                 #expect(tokens == reference, "\(format.rawValue) on \(prompt)")
-                let logits = try Self.teacherForced(sources[format]!, prompt: prompt, tokens: reference)
+                let logits = try Self.teacherForced(sessions[format]!, prompt: prompt, tokens: reference)
                 var difference: Float = 0
                 for (row, referenceRow) in zip(logits, referenceLogits) {
                     for (a, b) in zip(row, referenceRow) { difference = max(difference, abs(a - b)) }
@@ -96,27 +107,47 @@ import TestSupport
     }
 
     @Test func theContextDecidesTheContinuation() throws {
-        let model = try WellConditionedModel().source(.f32)
+        let model = try Self.session(WellConditionedModel.copy(.f32))
         let continuations = try Self.conditionedPrompts.map { try Self.greedy(model, prompt: $0, steps: 16) }
         // All prompts end in the same token, yet their continuations differ from the first step:
         // the next token is no function of the last token alone.
         #expect(Set(continuations.map(\.first)).count == Self.conditionedPrompts.count, "\(continuations)")
         // Without the circuit's attention the FFN sees no marker; the continuations change.
-        let ablated = try WellConditionedModel(withoutCircuitAttention: true).source(.f32)
+        let ablated = try Self.session(WellConditionedModel(withoutCircuitAttention: true).source(.f32))
         for (prompt, continuation) in zip(Self.conditionedPrompts, continuations) {
             let withoutAttention = try Self.greedy(ablated, prompt: prompt, steps: 16)
             #expect(withoutAttention != continuation, "\(prompt): \(withoutAttention)")
         }
     }
 
+    @Test func everyFormatHoldsTheSameTernaryWeights() throws {
+        // Each format's copy, read back by its own dequantizer, is the F32 master exactly: the
+        // scales are powers of two, so even F16 and TQ2_0's F16 block scales hold them.
+        let model = WellConditionedModel.shared
+        for format in Self.formats.dropFirst() + [.tq1_0] {
+            let source = try WellConditionedModel.copy(format)
+            let codec = WeightFormats.format(format)
+            for tensor in model.tensors where tensor.isLinear {
+                let rows = tensor.shape[1], columns = tensor.shape[0]
+                let blob = try requireNotNil(source.tensorData(tensor.name), tensor.name)
+                var values = [Float](repeating: .nan, count: rows * columns)
+                try values.withUnsafeMutableBufferPointer { out in
+                    try codec.dequantize(blob, rows: rows, columns: columns,
+                                         parameters: WellConditionedModel.tiles.parameters(for: format, rows: rows, columns: columns),
+                                         into: out)
+                }
+                #expect(values == tensor.values, "\(format.rawValue) \(tensor.name)")
+            }
+        }
+    }
+
     @Test func sameActivationSchemeSameLogitsOnTheConditionedModel() throws {
-        let model = WellConditionedModel()
         let prompt = Self.conditionedPrompts[0]
         let tokens = WellConditionedModel.expectedContinuation(of: prompt, steps: 16)
-        #expect(try Self.teacherForced(model.source(.tl2), prompt: prompt, tokens: tokens)
-                == Self.teacherForced(model.source(.i2_s), prompt: prompt, tokens: tokens))
-        #expect(try Self.teacherForced(model.source(.tq1_0), prompt: prompt, tokens: tokens)
-                == Self.teacherForced(model.source(.tq2_0), prompt: prompt, tokens: tokens))
+        #expect(try Self.teacherForced(WellConditionedModel.copy(.tl2), prompt: prompt, tokens: tokens)
+                == Self.teacherForced(WellConditionedModel.copy(.i2_s), prompt: prompt, tokens: tokens))
+        #expect(try Self.teacherForced(WellConditionedModel.copy(.tq1_0), prompt: prompt, tokens: tokens)
+                == Self.teacherForced(WellConditionedModel.copy(.tq2_0), prompt: prompt, tokens: tokens))
     }
 
     // MARK: bitnet-tiny (random weights)
