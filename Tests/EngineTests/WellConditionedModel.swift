@@ -19,11 +19,12 @@ import Kernels
 ///
 /// **Layers** (hidden 512, ffn 1024, 8 heads of 64, RoPE on 32 of the 64 dims, 3 blocks):
 /// - block 1 (the circuit). Attention finds the marker: query rows of the 32 unrotated dims of
-///   each head are all ones, which reads the constant bias (the same query everywhere); key row
-///   of unrotated dim u is c_(128 + u mod 8), which is 512/√2 for that marker and exactly 0 for
+///   each head are all ones /32, which read the constant bias (the same query ≈ 11 everywhere);
+///   key row of unrotated dim u is c_(128 + u mod 8)/32, ≈ 11 for that marker and exactly 0 for
 ///   every other token. A marker's score is about 60, every other score about 0 (±3 from the
-///   distractor's noise), so the softmax puts all but ~1e-24 of the weight on the marker. V and O are identities, and the attention sub-norm gain √2
-///   makes the marker's code enter the residual with the same weight as the current token's.
+///   distractor's noise), so the softmax puts all but ~1e-24 of the weight on the marker. V and
+///   O are identities, and the attention sub-norm gain √2 makes the marker's code enter the
+///   residual with the same weight as the current token's.
 ///   The FFN is a key-value memory: unit (a, k) has gate and up rows (c_a + c_(128+k))/2 (ternary,
 ///   since two ±1 codes agree on half the entries) and down column o_F(a,k). The unit matching both
 ///   the current token and the marker gets gate 2G, units matching one of them G, all others 0,
@@ -37,10 +38,11 @@ import Kernels
 ///   clean, yet the perturbation stays well inside the margin.
 ///
 /// **Why it is well conditioned.** The decisions rest on discrete overlaps of orthogonal codes
-/// (0, 1 or 2 matches, 64 versus 0 in attention), not on the fine structure of random sums, so the
+/// (0, 1 or 2 matches; attention scores of about 60 versus about 0), not on the fine structure of random sums, so the
 /// top-2 logit margin is a large fixed fraction of the logits, while the formats' activation
 /// schemes (float, F16, int8 per token, Q8_K) change the logits by well under 1% of their size.
-/// The test measures both and requires the margin to exceed the spread by a factor.
+/// The test measures both and requires the margin to exceed the spread by a factor (measured:
+/// smallest F32 top-2 margin 4.27, largest logit difference of any format 0.106).
 struct WellConditionedModel {
     static let hidden = 512
     static let feedForward = 1024
