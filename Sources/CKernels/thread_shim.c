@@ -5,6 +5,10 @@
 #include <pthread.h>
 #include <sched.h>
 #include <stdlib.h>
+#if defined(__linux__)
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
 
 typedef struct { void (*fn)(void *); void *arg; } bb_thread_start_info;
 
@@ -62,6 +66,14 @@ int bb_allowed_cpus(int *cpus, int capacity) {
 int bb_current_cpu(void) {
 #if defined(__linux__)
     return sched_getcpu();
+#else
+    return -1;
+#endif
+}
+
+int bb_kernel_thread_id(void) {
+#if defined(__linux__)
+    return (int)syscall(SYS_gettid);
 #else
     return -1;
 #endif

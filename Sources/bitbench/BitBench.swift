@@ -16,6 +16,7 @@ struct BitBench: ParsableCommand {
             RunCommand.self,
             EvalCommand.self,
             MeasureCommand.self,
+            BenchCommand.self,
         ]
     )
 }

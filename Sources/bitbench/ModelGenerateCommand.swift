@@ -54,6 +54,12 @@ struct ModelGenerateCommand: ParsableCommand {
             let seconds = (report.seconds * 100).rounded() / 100
             print("wrote \(report.path): \(spec.label), \(report.bytes) bytes, \(layout.tensors.count) tensors, "
                   + "\(layout.vocabulary.tokens.count) tokens, \(seconds) s")
+            // FORMATS.md 2.1: bitnet.cpp's I2_S kernel reads floor(K/128) blocks from byte m*K/4 per row.
+            if let odd = layout.tensors.first(where: { $0.type == .i2_s && $0.columns % 128 != 0 }) {
+                FileHandle.standardError.write(Data(("bitbench: note: \(odd.name) has K=\(odd.columns), not a multiple of 128; "
+                    + "its I2_S rows start inside 128-weight blocks (the flat layout quantize_i2_s writes). bitbench reads them "
+                    + "exactly; bitnet.cpp's I2_S kernel misreads such rows, so its outputs for this file are wrong\n").utf8))
+            }
         } catch let error as SyntheticError {
             FileHandle.standardError.write(Data("bitbench: error: \(error)\n".utf8))
             throw ExitCode.failure

@@ -31,6 +31,9 @@ int bb_pin_current_thread(int cpu);
 int bb_allowed_cpus(int *cpus, int capacity);
 /// The CPU the calling thread runs on now, or -1.
 int bb_current_cpu(void);
+
+/// The calling thread's kernel thread id (gettid on Linux, -1 elsewhere), for per-thread perf counters.
+int bb_kernel_thread_id(void);
 /// Gives up the processor (sched_yield).
 void bb_yield(void);
 

@@ -23,6 +23,9 @@ public final class InferenceSession {
     public let memoryPlan: MemoryPlan?
     /// Positions filled in the KV cache (the next token goes here).
     public private(set) var position = 0
+    /// Kernel thread ids of the worker pool's own threads (the calling thread is worker 0 and not
+    /// listed), for per-thread perf counters.
+    public var workerThreadIDs: [Int32] { pool.workerThreadIDs }
     /// Closures called around prompt processing and generation.
     public var hooks = PhaseHooks()
 

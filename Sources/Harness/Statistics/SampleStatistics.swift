@@ -48,3 +48,12 @@ public struct SampleStatistics: Sendable, Equatable, Codable {
         return sorted[lower] + (sorted[upper] - sorted[lower]) * fraction
     }
 }
+
+extension SampleStatistics {
+    /// Median absolute deviation from the median (unscaled): a spread that one outlier
+    /// repetition on a shared machine does not inflate.
+    public var medianAbsoluteDeviation: Double {
+        let m = median
+        return SampleStatistics(sorted.map { abs($0 - m) })?.median ?? 0
+    }
+}

@@ -1,5 +1,6 @@
 /// The plain scalar product of the ternary formats, activation encoding included: the ground
-/// truth the fast paths must equal exactly. It decodes trits row by row from the standard blob.
+/// truth the fast paths must equal exactly. It decodes trits row by row from the standard blob
+/// (I2_S by 32-element groups of its flat layout, so rows may start inside a block: `I2SFormat`).
 ///
 /// Epilogues, each in bitnet.cpp's / llama.cpp's float order:
 /// - I2_S: `((Float(Σ code·q) - Float(Σq)) / s) * α` (ggml.c mul_mat, I2_S branch);

@@ -22,6 +22,10 @@ public final class WorkerPool: @unchecked Sendable {
     public let threadCount: Int
     /// The CPU each worker was pinned to (nil where unpinned or pinning failed), index = worker.
     public var pinnedCPUs: [Int?] { state.pinnedCPUs() }
+    /// Kernel thread ids of the pool's own threads (workers 1..<threadCount; worker 0 is whichever
+    /// thread calls `run`), for per-thread perf counters. Waits until every worker has started;
+    /// -1 entries where the OS has no thread ids.
+    public var workerThreadIDs: [Int32] { state.workerThreadIDs() }
 
     private let state: PoolState
     private var threads: [bb_thread] = []
@@ -139,6 +143,7 @@ private final class PoolState: @unchecked Sendable {
     private let workers: Int
     private var task: ((Int) -> Void)?
     private var pins: [Int?]
+    private var threadIDs: [Int32?]
     private let pinLock = UnsafeMutablePointer<UInt64>.allocate(capacity: 1)
 
     // Spin about tens of microseconds (pause is 10-140 cycles), then yield for about 2 ms, then sleep.
@@ -152,6 +157,7 @@ private final class PoolState: @unchecked Sendable {
         guard let s = bb_sleeper_create() else { preconditionFailure("WorkerPool: out of memory") }
         sleeper = s
         pins = [Int?](repeating: nil, count: workers)
+        threadIDs = [Int32?](repeating: nil, count: workers)
         pinLock.initialize(to: 0)
     }
 
@@ -174,6 +180,24 @@ private final class PoolState: @unchecked Sendable {
         let copy = pins
         bb_atomic_store_release(pinLock, 0)
         return copy
+    }
+
+    func recordThreadID(worker: Int) {
+        let id = Int32(bb_kernel_thread_id())
+        while bb_atomic_cas(pinLock, 0, 1) == 0 { bb_cpu_relax() }
+        threadIDs[worker] = id
+        bb_atomic_store_release(pinLock, 0)
+    }
+
+    /// The workers' ids once all have recorded theirs (each does so first thing at start).
+    func workerThreadIDs() -> [Int32] {
+        while true {
+            while bb_atomic_cas(pinLock, 0, 1) == 0 { bb_cpu_relax() }
+            let copy = threadIDs.dropFirst()
+            bb_atomic_store_release(pinLock, 0)
+            if copy.allSatisfy({ $0 != nil }) { return copy.map { $0! } }
+            bb_yield()
+        }
     }
 
     func acquire() -> Bool { bb_atomic_cas(word(Self.busyWord), 0, 1) != 0 }
@@ -203,6 +227,7 @@ private final class PoolState: @unchecked Sendable {
     }
 
     func workerLoop(index: Int, cpu: Int?) {
+        recordThreadID(worker: index)
         if let cpu { recordPin(worker: index, cpu: bb_pin_current_thread(Int32(cpu)) == 0 ? cpu : nil) }
         var seen: UInt64 = 0
         while true {

@@ -1,2 +1,0 @@
-// The Harness tests live beside this file; this one only keeps the target non-empty.
-import Testing
