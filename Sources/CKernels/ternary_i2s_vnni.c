@@ -24,7 +24,13 @@ static inline float i2s_vnni_epilogue(int32_t code_sum, int32_t sum_q, float s, 
 // Rows per tile and tokens per tile. Two rows share each activation load (halving L1/L2 traffic,
 // which otherwise matches the vpdpbusd rate); 2 x 8 int32 accumulators plus the decoded codes and
 // the current activations fit the 16 ymm (AVX-VNNI) / 32 zmm (AVX-512) registers.
-enum { vnni_rows = 2, vnni_tokens = 8, vnni_chunk = 16 };
+enum { vnni_rows = 2, vnni_tokens = 8 };
+
+// Weight bytes per row chunk. Each group of 8 tokens passes over the whole chunk, so the chunk's
+// codes come from L2 (2 MiB here) while the 8 tokens' activations stay in L1; the activations are
+// then read from L3 once per chunk (with 16-row chunks, the AVX2 kernel's, a 512-token batch
+// re-reads its activations every 16 rows).
+#define VNNI_CHUNK_BYTES (256 * 1024)
 
 // ---- AVX-512 VNNI: one 512-bit vector holds two 32-byte code planes. The block's 32 bytes are
 // broadcast to both halves and shifted by (6, 4) and (2, 0) with one variable shift each, so the
@@ -117,8 +123,8 @@ I2S_VNNI_TILES(512, BB_AVX512VNNI, 1)
 I2S_VNNI_TILES(512, BB_AVX512VNNI, 2)
 I2S_VNNI_TILES(256, BB_AVXVNNI, 1)
 
-// Rows go in chunks of 16 (16·k/4 bytes stay cached while every token passes over them), tokens 8
-// at a time, rows `rows_per_tile` at a time within the chunk.
+// Rows go in chunks of VNNI_CHUNK_BYTES (at least 16 rows), tokens 8 at a time, rows
+// `rows_per_tile` at a time within the chunk.
 static void i2s_vnni_drive(const i2s_vnni_tile_fn *pairs, const i2s_vnni_tile_fn *singles, int rows_per_tile,
                            const uint8_t *w, int64_t k, int64_t row0, int64_t row1, const int8_t *q,
                            int64_t q_stride, const float *scales, const int32_t *sums, int64_t batch, float alpha,
@@ -126,9 +132,10 @@ static void i2s_vnni_drive(const i2s_vnni_tile_fn *pairs, const i2s_vnni_tile_fn
     const int64_t row_bytes = k / 4, blocks = k / 128;
     // Prefetching (BB_PREFETCH_AHEAD) pays when a single token streams the weights from DRAM.
     const int prefetch = batch == 1;
+    const int64_t chunk_rows = VNNI_CHUNK_BYTES / row_bytes > 16 ? VNNI_CHUNK_BYTES / row_bytes & ~(int64_t)1 : 16;
     int32_t acc[vnni_rows * vnni_tokens];
-    for (int64_t c0 = row0; c0 < row1; c0 += vnni_chunk) {
-        const int64_t c1 = c0 + vnni_chunk < row1 ? c0 + vnni_chunk : row1;
+    for (int64_t c0 = row0; c0 < row1; c0 += chunk_rows) {
+        const int64_t c1 = c0 + chunk_rows < row1 ? c0 + chunk_rows : row1;
         for (int64_t t0 = 0; t0 < batch; t0 += vnni_tokens) {
             const int nt = (int)(batch - t0 < vnni_tokens ? batch - t0 : vnni_tokens);
             const int8_t *qt = q + t0 * q_stride;
