@@ -59,4 +59,31 @@ static inline int bb_tl_row(int q) {
 // Triples per TL chunk.
 #define BB_TL_CHUNK_TRIPLES 8
 
+// I2_S flat layout (FORMATS.md 2.1, bitnet.cpp quantize_i2_s): 32-element group G of the flattened
+// tensor (element e = m*k + col, G = e/32) is byte lane G%4 of block G/4, i.e. shift 6 - 2*(G%4)
+// of bytes 32*(G/4) .. +31. When k % 128 != 0 a row starts and ends inside blocks, so a row is
+// split into `head` groups up to the next block start, `blocks` whole blocks, then `tail` groups.
+typedef struct {
+    int64_t first_group;  // flat group index of the row's first element (m*k/32)
+    int64_t head;         // groups before the first whole block (0..3)
+    int64_t first_block;  // flat index of the first whole block
+    int64_t blocks;       // whole 128-element blocks
+    int64_t tail;         // groups after the whole blocks (0..3)
+} bb_i2s_row_span;
+
+// The split of row m (k % 32 == 0).
+static inline bb_i2s_row_span bb_i2s_span(int64_t m, int64_t k) {
+    const int64_t groups = k / 32, g0 = m * groups;
+    int64_t head = (4 - (g0 & 3)) & 3;
+    if (head > groups) head = groups;
+    const int64_t blocks = (groups - head) / 4;
+    const bb_i2s_row_span span = {g0, head, (g0 + head) / 4, blocks, groups - head - 4 * blocks};
+    return span;
+}
+
+// The 2-bit code of group g at byte lane j (0..31).
+static inline int bb_i2s_code(const uint8_t *w, int64_t g, int j) {
+    return (w[32 * (g >> 2) + j] >> (6 - 2 * (int)(g & 3))) & 3;
+}
+
 #endif

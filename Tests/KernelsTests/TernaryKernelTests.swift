@@ -30,6 +30,11 @@ import Testing
         Shape(format: .i2_s, rows: 1, columns: 128), Shape(format: .i2_s, rows: 37, columns: 256),
         Shape(format: .i2_s, rows: 5, columns: 640), Shape(format: .i2_s, rows: 19, columns: 2176),
         Shape(format: .i2_s, rows: 3, columns: 4224),
+        // I2_S on the flat layout with K % 128 = 64 (3B ffn_down), 32, 96 and K < 128: rows start
+        // inside blocks; 34 rows put a 2-row range after the 16-row splits.
+        Shape(format: .i2_s, rows: 2, columns: 8640), Shape(format: .i2_s, rows: 34, columns: 8640),
+        Shape(format: .i2_s, rows: 4, columns: 160), Shape(format: .i2_s, rows: 20, columns: 224),
+        Shape(format: .i2_s, rows: 36, columns: 352), Shape(format: .i2_s, rows: 4, columns: 96),
         // TQ2_0 / TQ1_0: K any multiple of 256.
         Shape(format: .tq2_0, rows: 1, columns: 256), Shape(format: .tq2_0, rows: 37, columns: 512),
         Shape(format: .tq2_0, rows: 7, columns: 2304),

@@ -25,7 +25,8 @@ void bb_ternary_tl_tables_portable(const int8_t *q, int64_t k3, int64_t k2, int8
 
 // ---- Products over a row (or 32-row group) range, for a batch of encoded tokens ----
 
-// I2_S, standard blob (row m at m*k/4); y = ((float)Σcode·q - (float)Σq) / s * alpha.
+// I2_S, standard blob read flat (row m = flat elements m*k.., which start inside a block when
+// k % 128 != 0; k % 32 == 0 and m*k % 128 == 0); y = ((float)Σcode·q - (float)Σq) / s * alpha.
 void bb_ternary_i2s_portable(const uint8_t *w, int64_t k, int64_t row0, int64_t row1,
                              const int8_t *q, int64_t q_stride, const float *scales, const int32_t *sums,
                              int64_t batch, float alpha, float *out, int64_t out_stride);

@@ -13,7 +13,8 @@ enum SyntheticShapeRules {
         case .tq1_0, .tq2_0:
             return k % 256 == 0 ? nil : "K must be a multiple of 256 (QK_K blocks)"
         case .i2_s:
-            return k % 128 == 0 ? nil : "K must be a multiple of 128 (the x86 kernel reads whole 128-weight blocks per row)"
+            if k % 32 != 0 { return "K must be a multiple of 32 (rows start on a 32-weight group of the flat 128-weight blocks)" }
+            return (m * k) % 128 == 0 ? nil : "M*K must be a multiple of 128 (the flat tensor is cut into 128-weight blocks)"
         case .tl2:
             if k < 256 { return "K must be at least 256 (the size formula assumes a 256-column tail)" }
             if k % 32 != 0 { return "K must be a multiple of 32" }
