@@ -1,9 +1,10 @@
 // I2_S products with VNNI (vpdpbusd: u8 x s8 -> int32, four products per lane per instruction)
-// instead of AVX2's vpmaddubsw + vpaddw + vpmaddwd. Same layout as ternary_i2s.c (row m is k/4
-// bytes at m*k/4; 128-weight blocks of 32 bytes, byte j holds codes of elements j, j+32, j+64,
-// j+96 at shifts 6, 4, 2, 0). The codes {0,1,2} are the unsigned operand, the int8 activations the
-// signed one; int32 sums are exact in any order (|Σ| <= k·2·128 <= 2^28 for k <= 2^20), so with
-// the same float epilogue the results equal the scalar reference and the AVX2 kernel bit for bit.
+// instead of AVX2's vpmaddubsw + vpaddw + vpmaddwd. Same flat layout as ternary_i2s.c (128-weight
+// blocks of 32 bytes cut from the flattened tensor, byte j holds codes of elements j, j+32, j+64,
+// j+96 at shifts 6, 4, 2, 0; a row is head groups, whole blocks, tail groups: bb_i2s_span). The
+// codes {0,1,2} are the unsigned operand, the int8 activations the signed one; int32 sums are
+// exact in any order (|Σ| <= k·2·128 <= 2^28 for k <= 2^20), so with the same float epilogue the
+// results equal the scalar reference and the AVX2 kernel bit for bit.
 #pragma clang fp contract(off)
 #include "ternary_kernels.h"
 #include "ternary_internal.h"
@@ -69,7 +70,7 @@ BB_AVX512VNNI_INLINE void i2s_tile_512(const uint8_t *w, int64_t row_bytes, int 
 
 // ---- AVX-VNNI (256-bit): the AVX2 decode (four shifted-and-masked planes), one vpdpbusd each. ----
 
-BB_AVXVNNI_INLINE int32_t hsum_epi32_vnni(__m256i v) {
+BB_AVX2_INLINE int32_t hsum_epi32_vnni(__m256i v) {
     __m128i s = _mm_add_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
     s = _mm_add_epi32(s, _mm_unpackhi_epi64(s, s));
     s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 1));
@@ -103,8 +104,37 @@ BB_AVXVNNI_INLINE void i2s_tile_256(const uint8_t *w, int64_t row_bytes, int nr,
     for (int t = 0; t < nt; t++) result[t] = hsum_epi32_vnni(acc[t]);
 }
 
+// Adds Σ code·q over `count` (at most 3) head or tail groups from flat group g for `nt` tokens; q
+// is token 0's activations for the first group. A few groups per row: AVX2 maddubs + madd (exact,
+// int16 pairs of at most 2·2·128) serve both VNNI targets.
+BB_AVX2_INLINE void i2s_groups_vnni(const uint8_t *w, int64_t g, int64_t count, const int8_t *q,
+                                       int64_t q_stride, int nt, int32_t *result) {
+    const __m256i mask = _mm256_set1_epi8(3);
+    const __m256i ones = _mm256_set1_epi16(1);
+    for (int t = 0; t < nt; t++) {
+        __m256i acc = _mm256_setzero_si256();
+        for (int64_t i = 0; i < count; i++) {
+            const int64_t group = g + i;
+            const __m256i v = _mm256_loadu_si256((const __m256i *)(w + 32 * (group >> 2)));
+            const __m256i c = _mm256_and_si256(_mm256_srl_epi16(v, _mm_cvtsi32_si128(6 - 2 * (int)(group & 3))), mask);
+            const __m256i a = _mm256_loadu_si256((const __m256i *)(q + t * q_stride + 32 * i));
+            acc = _mm256_add_epi32(acc, _mm256_madd_epi16(_mm256_maddubs_epi16(c, a), ones));
+        }
+        result[t] += hsum_epi32_vnni(acc);
+    }
+}
+
 // Fixed (rows, tokens) shapes let the compiler keep every accumulator in a register.
 typedef void (*i2s_vnni_tile_fn)(const uint8_t *, int64_t, const int8_t *, int64_t, int64_t, int, int32_t *);
+typedef void (*i2s_vnni_groups_fn)(const uint8_t *, int64_t, int64_t, const int8_t *, int64_t, int, int32_t *);
+
+#define I2S_VNNI_GROUPS(ISA, ATTR)                                                                     \
+    ATTR static void i2s_##ISA##_groups(const uint8_t *w, int64_t g, int64_t count, const int8_t *q, \
+                                        int64_t q_stride, int nt, int32_t *result) {                   \
+        i2s_groups_vnni(w, g, count, q, q_stride, nt, result);                                         \
+    }
+I2S_VNNI_GROUPS(512, BB_AVX512VNNI)
+I2S_VNNI_GROUPS(256, BB_AVXVNNI)
 
 #define I2S_VNNI_TILE(ISA, ATTR, NR, NT)                                                                  \
     ATTR static void i2s_##ISA##_##NR##x##NT(const uint8_t *w, int64_t row_bytes, const int8_t *q,       \
@@ -124,12 +154,16 @@ I2S_VNNI_TILES(512, BB_AVX512VNNI, 2)
 I2S_VNNI_TILES(256, BB_AVXVNNI, 1)
 
 // Rows go in chunks of VNNI_CHUNK_BYTES (at least 16 rows), tokens 8 at a time, rows
-// `rows_per_tile` at a time within the chunk.
-static void i2s_vnni_drive(const i2s_vnni_tile_fn *pairs, const i2s_vnni_tile_fn *singles, int rows_per_tile,
+// `rows_per_tile` at a time within the chunk. When k % 128 != 0 rows start at different offsets
+// within their blocks, so they go one at a time: head groups, whole blocks, tail groups.
+static void i2s_vnni_drive(const i2s_vnni_tile_fn *pairs, const i2s_vnni_tile_fn *singles,
+                           i2s_vnni_groups_fn groups, int rows_per_tile,
                            const uint8_t *w, int64_t k, int64_t row0, int64_t row1, const int8_t *q,
                            int64_t q_stride, const float *scales, const int32_t *sums, int64_t batch, float alpha,
                            float *out, int64_t out_stride) {
     const int64_t row_bytes = k / 4, blocks = k / 128;
+    const int whole = k % 128 == 0;
+    if (!whole) rows_per_tile = 1;
     // Prefetching (BB_PREFETCH_AHEAD) pays when a single token streams the weights from DRAM.
     const int prefetch = batch == 1;
     const int64_t chunk_rows = VNNI_CHUNK_BYTES / row_bytes > 16 ? VNNI_CHUNK_BYTES / row_bytes & ~(int64_t)1 : 16;
@@ -141,7 +175,18 @@ static void i2s_vnni_drive(const i2s_vnni_tile_fn *pairs, const i2s_vnni_tile_fn
             const int8_t *qt = q + t0 * q_stride;
             for (int64_t m = c0; m < c1; m += rows_per_tile) {
                 const int nr = c1 - m < rows_per_tile ? (int)(c1 - m) : rows_per_tile;
-                (nr == 2 ? pairs : singles)[nt](w + m * row_bytes, row_bytes, qt, q_stride, blocks, prefetch, acc);
+                if (whole) {
+                    (nr == 2 ? pairs : singles)[nt](w + m * row_bytes, row_bytes, qt, q_stride, blocks, prefetch, acc);
+                } else {
+                    const bb_i2s_row_span span = bb_i2s_span(m, k);
+                    singles[nt](w + 32 * span.first_block, row_bytes, qt + 32 * span.head, q_stride, span.blocks,
+                                prefetch, acc);
+                    if (span.head) groups(w, span.first_group, span.head, qt, q_stride, nt, acc);
+                    if (span.tail) {
+                        const int64_t done = span.head + 4 * span.blocks;
+                        groups(w, span.first_group + done, span.tail, qt + 32 * done, q_stride, nt, acc);
+                    }
+                }
                 for (int r = 0; r < nr; r++) {
                     for (int t = 0; t < nt; t++) {
                         const int64_t b = t0 + t;
@@ -159,14 +204,14 @@ BB_AVX512VNNI void bb_ternary_i2s_avx512vnni(const uint8_t *w, int64_t k, int64_
                                              const int32_t *sums, int64_t batch, float alpha, float *out,
                                              int64_t out_stride) {
     // A single token gains nothing from a second row (no activation reuse), so GEMV goes row by row.
-    i2s_vnni_drive(i2s_512_tiles_2, i2s_512_tiles_1, batch == 1 ? 1 : 2, w, k, row0, row1, q, q_stride,
+    i2s_vnni_drive(i2s_512_tiles_2, i2s_512_tiles_1, i2s_512_groups, batch == 1 ? 1 : 2, w, k, row0, row1, q, q_stride,
                    scales, sums, batch, alpha, out, out_stride);
 }
 
 BB_AVXVNNI void bb_ternary_i2s_avxvnni(const uint8_t *w, int64_t k, int64_t row0, int64_t row1,
                                        const int8_t *q, int64_t q_stride, const float *scales, const int32_t *sums,
                                        int64_t batch, float alpha, float *out, int64_t out_stride) {
-    i2s_vnni_drive(i2s_256_tiles_1, i2s_256_tiles_1, 1, w, k, row0, row1, q, q_stride, scales, sums, batch,
+    i2s_vnni_drive(i2s_256_tiles_1, i2s_256_tiles_1, i2s_256_groups, 1, w, k, row0, row1, q, q_stride, scales, sums, batch,
                    alpha, out, out_stride);
 }
 
