@@ -42,9 +42,12 @@ BB_AVX512VNNI_INLINE void i2s_tile_512(const uint8_t *w, int64_t row_bytes, int 
     const __m512i mask = _mm512_set1_epi8(3);
     const __m512i shift01 = _mm512_inserti64x4(_mm512_set1_epi16(6), _mm256_set1_epi16(4), 1);
     const __m512i shift23 = _mm512_inserti64x4(_mm512_set1_epi16(2), _mm256_setzero_si256(), 1);
-    __m512i acc[vnni_rows][vnni_tokens];
+    // With few tokens the vpdpbusd chains per accumulator would be latency-bound (5 cycles each),
+    // so up to 4 tokens the two planes get separate accumulators.
+    const int split = nt <= 4;
+    __m512i acc[vnni_rows][vnni_tokens], acc_hi[vnni_rows][vnni_tokens];
     for (int r = 0; r < nr; r++)
-        for (int t = 0; t < nt; t++) acc[r][t] = _mm512_setzero_si512();
+        for (int t = 0; t < nt; t++) acc[r][t] = acc_hi[r][t] = _mm512_setzero_si512();
     for (int64_t blk = 0; blk < blocks; blk++) {
         __m512i lo[vnni_rows], hi[vnni_rows];
         for (int r = 0; r < nr; r++) {
@@ -60,12 +63,14 @@ BB_AVX512VNNI_INLINE void i2s_tile_512(const uint8_t *w, int64_t row_bytes, int 
             const __m512i a23 = _mm512_loadu_si512((const void *)(a + 64));
             for (int r = 0; r < nr; r++) {
                 acc[r][t] = _mm512_dpbusd_epi32(acc[r][t], lo[r], a01);
-                acc[r][t] = _mm512_dpbusd_epi32(acc[r][t], hi[r], a23);
+                if (split) acc_hi[r][t] = _mm512_dpbusd_epi32(acc_hi[r][t], hi[r], a23);
+                else acc[r][t] = _mm512_dpbusd_epi32(acc[r][t], hi[r], a23);
             }
         }
     }
     for (int r = 0; r < nr; r++)
-        for (int t = 0; t < nt; t++) result[r * vnni_tokens + t] = _mm512_reduce_add_epi32(acc[r][t]);
+        for (int t = 0; t < nt; t++)
+            result[r * vnni_tokens + t] = _mm512_reduce_add_epi32(_mm512_add_epi32(acc[r][t], acc_hi[r][t]));
 }
 
 // ---- AVX-VNNI (256-bit): the AVX2 decode (four shifted-and-masked planes), one vpdpbusd each. ----
@@ -83,8 +88,9 @@ BB_AVXVNNI_INLINE void i2s_tile_256(const uint8_t *w, int64_t row_bytes, int nr,
     (void)row_bytes;
     (void)nr;
     const __m256i mask = _mm256_set1_epi8(3);
-    __m256i acc[vnni_tokens];
-    for (int t = 0; t < nt; t++) acc[t] = _mm256_setzero_si256();
+    const int split = nt <= 4;  // as in i2s_tile_512: independent chains when tokens are few
+    __m256i acc[vnni_tokens], acc_hi[vnni_tokens];
+    for (int t = 0; t < nt; t++) acc[t] = acc_hi[t] = _mm256_setzero_si256();
     for (int64_t blk = 0; blk < blocks; blk++) {
         const uint8_t *bytes = w + 32 * blk;
         if (prefetch && !(blk & 1)) _mm_prefetch((const char *)(bytes + BB_PREFETCH_AHEAD), _MM_HINT_T0);
@@ -97,11 +103,12 @@ BB_AVXVNNI_INLINE void i2s_tile_256(const uint8_t *w, int64_t row_bytes, int nr,
             const int8_t *a = q + t * q_stride + 128 * blk;
             acc[t] = _mm256_dpbusd_avx_epi32(acc[t], c0, _mm256_loadu_si256((const __m256i *)a));
             acc[t] = _mm256_dpbusd_avx_epi32(acc[t], c1, _mm256_loadu_si256((const __m256i *)(a + 32)));
-            acc[t] = _mm256_dpbusd_avx_epi32(acc[t], c2, _mm256_loadu_si256((const __m256i *)(a + 64)));
-            acc[t] = _mm256_dpbusd_avx_epi32(acc[t], c3, _mm256_loadu_si256((const __m256i *)(a + 96)));
+            __m256i *hi = split ? &acc_hi[t] : &acc[t];
+            *hi = _mm256_dpbusd_avx_epi32(*hi, c2, _mm256_loadu_si256((const __m256i *)(a + 64)));
+            *hi = _mm256_dpbusd_avx_epi32(*hi, c3, _mm256_loadu_si256((const __m256i *)(a + 96)));
         }
     }
-    for (int t = 0; t < nt; t++) result[t] = hsum_epi32_vnni(acc[t]);
+    for (int t = 0; t < nt; t++) result[t] = hsum_epi32_vnni(_mm256_add_epi32(acc[t], acc_hi[t]));
 }
 
 // Adds Σ code·q over `count` (at most 3) head or tail groups from flat group g for `nt` tokens; q
@@ -203,8 +210,7 @@ BB_AVX512VNNI void bb_ternary_i2s_avx512vnni(const uint8_t *w, int64_t k, int64_
                                              const int8_t *q, int64_t q_stride, const float *scales,
                                              const int32_t *sums, int64_t batch, float alpha, float *out,
                                              int64_t out_stride) {
-    // A single token gains nothing from a second row (no activation reuse), so GEMV goes row by row.
-    i2s_vnni_drive(i2s_512_tiles_2, i2s_512_tiles_1, i2s_512_groups, batch == 1 ? 1 : 2, w, k, row0, row1, q, q_stride,
+    i2s_vnni_drive(i2s_512_tiles_2, i2s_512_tiles_1, i2s_512_groups, 2, w, k, row0, row1, q, q_stride,
                    scales, sums, batch, alpha, out, out_stride);
 }
 

@@ -134,7 +134,7 @@ import Testing
         let format = I2SFormat()
         let blob = try packedBlob(format, trits: [Int8](repeating: 0, count: 128), rows: 1, columns: 128, scale: 1,
                                   parameters: FormatParameters())
-        try blob.withUnsafeBytes { blob in
+        blob.withUnsafeBytes { blob in
             for path in Self.vnniPaths {
                 guard let reason = Self.skipReason(path) else { continue }
                 #expect(throws: KernelError.self, "\(path.rawValue): \(reason)") {
