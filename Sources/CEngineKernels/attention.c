@@ -60,62 +60,15 @@ BE_AVX2_INLINE double softmax_exp_avx2(float *x, size_t n, float max) {
     return sum;
 }
 
-// One key's four dot_f16_avx2 accumulators folded as it does before the horizontal sum:
-// (s0+s2)+(s1+s3). `qf` is the F16 query as floats (exact), converted once per query.
-BE_AVX2_INLINE __m256 key_partial_avx2(const uint16_t *key, const float *qf, size_t hd) {
-    __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps(), s2 = _mm256_setzero_ps(), s3 = _mm256_setzero_ps();
-    for (size_t i = 0; i < hd; i += 32) {
-        s0 = _mm256_fmadd_ps(_mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(key + i))), _mm256_loadu_ps(qf + i), s0);
-        s1 = _mm256_fmadd_ps(_mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(key + i + 8))), _mm256_loadu_ps(qf + i + 8), s1);
-        s2 = _mm256_fmadd_ps(_mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(key + i + 16))), _mm256_loadu_ps(qf + i + 16), s2);
-        s3 = _mm256_fmadd_ps(_mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(key + i + 24))), _mm256_loadu_ps(qf + i + 24), s3);
-    }
-    return _mm256_add_ps(_mm256_add_ps(s0, s2), _mm256_add_ps(s1, s3));
-}
-
-// The horizontal sums of eight keys' partials at once, each in dot_f16_avx2's order
-// ((a0+a4)+(a1+a5)) + ((a2+a6)+(a3+a7)): lo+hi halves, then two hadds, then keys back in order.
-BE_AVX2_INLINE __m256 hsum8_avx2(const __m256 *p) {
-    __m256 u[4];
-    for (int j = 0; j < 4; j++)
-        u[j] = _mm256_add_ps(_mm256_permute2f128_ps(p[2 * j], p[2 * j + 1], 0x20),
-                             _mm256_permute2f128_ps(p[2 * j], p[2 * j + 1], 0x31));
-    // Lane 0 holds keys 0, 2, 4, 6 and lane 1 keys 1, 3, 5, 7.
-    const __m256 f = _mm256_hadd_ps(_mm256_hadd_ps(u[0], u[1]), _mm256_hadd_ps(u[2], u[3]));
-    return _mm256_permutevar8x32_ps(f, _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));
-}
-
-// Scores q·k·scale for every key, bit-identical to dot_f16_avx2(k, q16)·scale per key, eight keys
-// per horizontal sum (the per-key sums dominated at head_dim 64-128). hd is a multiple of 32, so
-// dot_f16_avx2's double tail is empty and its float -> double -> float round trip is exact.
-BE_AVX2_INLINE void scores_avx2(const uint16_t *keys, const uint16_t *q16, size_t length, size_t hd, float scale,
-                                float *scores) {
-    float qf[hd];
-    be_f16_to_f32(q16, qf, hd, 1);
-    const __m256 vscale = _mm256_set1_ps(scale);
-    size_t t = 0;
-    for (; t + 8 <= length; t += 8) {
-        __m256 partial[8];
-        for (int j = 0; j < 8; j++) partial[j] = key_partial_avx2(keys + (t + j) * hd, qf, hd);
-        _mm256_storeu_ps(scores + t, _mm256_mul_ps(hsum8_avx2(partial), vscale));
-    }
-    for (; t < length; t++) scores[t] = dot_f16_avx2(keys + t * hd, q16, hd) * scale;
-}
-
 BE_AVX2 static void attend_avx2(const uint16_t *keys, const uint16_t *values, const float *query,
                                 size_t length, size_t hd, float scale, float *scores, uint16_t *weights, uint16_t *q16,
                                 float *out) {
     be_f32_to_f16(query, q16, hd, 1);
     float max = -INFINITY;
-    if (hd % 32 == 0 && hd <= 1024) {
-        scores_avx2(keys, q16, length, hd, scale, scores);
-        for (size_t t = 0; t < length; t++) max = scores[t] > max ? scores[t] : max;
-    } else {
-        for (size_t t = 0; t < length; t++) {
-            const float s = dot_f16_avx2(keys + t * hd, q16, hd) * scale;
-            scores[t] = s;
-            max = s > max ? s : max;
-        }
+    for (size_t t = 0; t < length; t++) {
+        const float s = dot_f16_avx2(keys + t * hd, q16, hd) * scale;
+        scores[t] = s;
+        max = s > max ? s : max;
     }
     // Masked positions (-inf) fill the last group of 8, as ggml's padded rows do.
     const size_t padded8 = (length + 7) & ~(size_t)7, padded32 = (length + 31) & ~(size_t)31;
