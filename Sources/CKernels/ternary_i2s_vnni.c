@@ -22,9 +22,10 @@ static inline float i2s_vnni_epilogue(int32_t code_sum, int32_t sum_q, float s, 
     return (((float)code_sum - (float)sum_q) / s) * alpha;
 }
 
-// Rows per tile and tokens per tile. Two rows share each activation load (halving L1/L2 traffic,
-// which otherwise matches the vpdpbusd rate); 2 x 8 int32 accumulators plus the decoded codes and
-// the current activations fit the 16 ymm (AVX-VNNI) / 32 zmm (AVX-512) registers.
+// Rows per tile and tokens per tile. In the AVX-512 tile two rows share each activation load
+// (halving L1/L2 traffic, which otherwise matches the vpdpbusd rate): 2 x 8 accumulators, the
+// decoded codes and the current activations fit its 32 zmm registers. The AVX-VNNI tile is one
+// row (its 16 ymm registers have no room for a second row's four planes).
 enum { vnni_rows = 2, vnni_tokens = 8 };
 
 // Weight bytes per row chunk. Each group of 8 tokens passes over the whole chunk, so the chunk's
