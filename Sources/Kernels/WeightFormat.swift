@@ -15,9 +15,11 @@ public enum WeightFormatID: String, CaseIterable, Sendable, Codable {
 }
 
 /// Which implementation of a kernel runs: the plain scalar reference, the portable SIMD path
-/// (builds everywhere, including ARM), or the x86 AVX2 path.
+/// (builds everywhere, including ARM), the x86 AVX2 path, or AVX2 with VNNI integer dot products
+/// (256-bit AVX-VNNI or AVX-512 VNNI) where a format has such kernels (I2_S), AVX2 elsewhere.
 public enum KernelPath: String, CaseIterable, Sendable, Codable {
     case scalar, portable, avx2
+    case avxvnni, avx512vnni
 }
 
 /// How a format wants its activations encoded before the integer or float dot product.

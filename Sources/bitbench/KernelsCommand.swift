@@ -30,7 +30,7 @@ struct KernelsCommand: ParsableCommand {
     @Flag(name: .long, help: "Keep one copy of the weights, reused from cache.")
     var hot = false
 
-    @Option(name: .customLong("kernel-path"), help: "Force a kernel path: scalar, portable or avx2 (default: the best for this CPU).")
+    @Option(name: .customLong("kernel-path"), help: "Force a kernel path: scalar, portable, avx2, avxvnni or avx512vnni (VNNI: I2_S kernels, AVX2 elsewhere; default: the best for this CPU).")
     var kernelPath: String?
 
     @Option(name: .customLong("scalar-reps"), help: "Repetitions of the scalar reference (0 skips it).")
@@ -56,7 +56,7 @@ struct KernelsCommand: ParsableCommand {
         let path: KernelPath?
         if let kernelPath {
             guard let parsed = KernelPath(rawValue: kernelPath) else {
-                throw ValidationError("--kernel-path: expected scalar, portable or avx2, got '\(kernelPath)'")
+                throw ValidationError("--kernel-path: expected one of \(KernelPath.allCases.map(\.rawValue).joined(separator: ", ")), got '\(kernelPath)'")
             }
             path = parsed
         } else {

@@ -21,7 +21,7 @@ struct ModelRunOptions: ParsableArguments {
     @Option(name: [.customShort("b"), .customLong("batch-size")], help: "Tokens per forward pass when processing a prompt.")
     var batchSize: Int = 512
 
-    @Option(name: .customLong("kernel-path"), help: "Force a kernel path: scalar, portable or avx2 (default: the best for this CPU).")
+    @Option(name: .customLong("kernel-path"), help: "Force a kernel path: scalar, portable, avx2, avxvnni or avx512vnni (VNNI: I2_S kernels, AVX2 elsewhere; default: the best for this CPU).")
     var kernelPath: String?
 
     @Option(name: .customLong("tl2-config"), help: "bitnet.cpp kernel_config.ini with TL2 tile sizes (BM, BK, bm) per shape.")

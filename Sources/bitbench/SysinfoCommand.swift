@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Harness
 import Measurement
 
 /// `bitbench sysinfo`: the machine and build context every result depends on.
@@ -34,7 +35,7 @@ struct SysinfoCommand: ParsableCommand {
 
     func run() throws {
         let paths = SystemPaths(sysfs: sysfsRoot, procfs: procfsRoot, dev: devRoot)
-        let info = SystemInfo.collect(paths: paths, extra: placementCheck ? [PlacementSection.self] : [])
+        let info = SystemInfo.collect(paths: paths, extra: [KernelPathSection.self] + (placementCheck ? [PlacementSection.self] : []))
         for warning in info.warnings {
             FileHandle.standardError.write(Data("bitbench: warning: \(warning)\n".utf8))
         }

@@ -35,7 +35,8 @@ import Testing
         }
     }
 
-    @Test(arguments: [(length: 1, hd: 64), (length: 35, hd: 64), (length: 100, hd: 128), (length: 7, hd: 40)])
+    @Test(arguments: [(length: 1, hd: 64), (length: 35, hd: 64), (length: 100, hd: 128), (length: 7, hd: 40),
+                      (length: 517, hd: 96), (length: 8, hd: 32)])
     func attentionMatchesPlainMath(_ shape: (length: Int, hd: Int)) {
         let (length, hd) = shape
         let padded = (length + 31) / 32 * 32 + 32

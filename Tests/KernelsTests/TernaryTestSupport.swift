@@ -106,10 +106,10 @@ func bitwiseEqual(_ a: [Float], _ b: [Float]) -> Bool {
     a.count == b.count && zip(a, b).allSatisfy { $0.bitPattern == $1.bitPattern }
 }
 
-/// The kernel paths this machine can run.
+/// The kernel paths this machine can run (the VNNI ones only where the CPU has them).
 var availableTernaryPaths: [KernelPath] {
     #if arch(x86_64)
-    return [.scalar, .portable, .avx2]
+    return KernelPath.allCases.filter { CPUFeatures.current.missing($0.requiredFeatures).isEmpty }
     #else
     return [.scalar, .portable]
     #endif

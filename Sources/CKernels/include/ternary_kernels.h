@@ -56,6 +56,14 @@ void bb_ternary_tl_tables_avx2(const int8_t *q, int64_t k3, int64_t k2, int8_t *
 void bb_ternary_i2s_avx2(const uint8_t *w, int64_t k, int64_t row0, int64_t row1,
                          const int8_t *q, int64_t q_stride, const float *scales, const int32_t *sums,
                          int64_t batch, float alpha, float *out, int64_t out_stride);
+// VNNI versions of bb_ternary_i2s_avx2 (ternary_i2s_vnni.c): same arguments, same results bit for bit.
+// Callers check CPUID first: AVX-512 F/BW/VNNI, or AVX-VNNI (plus AVX2/FMA/F16C for both).
+void bb_ternary_i2s_avx512vnni(const uint8_t *w, int64_t k, int64_t row0, int64_t row1,
+                               const int8_t *q, int64_t q_stride, const float *scales, const int32_t *sums,
+                               int64_t batch, float alpha, float *out, int64_t out_stride);
+void bb_ternary_i2s_avxvnni(const uint8_t *w, int64_t k, int64_t row0, int64_t row1,
+                            const int8_t *q, int64_t q_stride, const float *scales, const int32_t *sums,
+                            int64_t batch, float alpha, float *out, int64_t out_stride);
 void bb_ternary_tq2_avx2(const uint8_t *w, int64_t k, int64_t row0, int64_t row1,
                          const int8_t *q, int64_t q_stride, const float *scales,
                          int64_t batch, float *out, int64_t out_stride);

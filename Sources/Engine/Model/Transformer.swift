@@ -25,7 +25,7 @@ final class Transformer {
         self.config = config
         self.weights = weights
         self.pool = pool
-        useAVX2 = path == .avx2
+        useAVX2 = path.usesAVX2Kernels
         cache = KVCache(layers: config.layerCount, kvHeads: config.kvHeadCount,
                         headDimension: config.headDimension, capacity: capacity, useAVX2: useAVX2)
         state = RunState(config: config, batch: batch, capacity: capacity, threads: pool.threadCount)

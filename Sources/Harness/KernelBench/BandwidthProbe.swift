@@ -14,7 +14,7 @@ final class BandwidthProbe: @unchecked Sendable {
     /// `bytes` of probe buffer (a multiple of 4×LLC in practice).
     init(bytes: Int, path: KernelPath) throws {
         buffer = try LargeBuffer(byteCount: bytes, fill: 0x3c)  // 0x3c3c3c3c: a normal float
-        useAVX2 = path == .avx2
+        useAVX2 = path.usesAVX2Kernels
         sink.initialize(repeating: 0, count: 64)
     }
 

@@ -41,6 +41,18 @@ public struct CPUFeatures: Sendable, Equatable {
     /// The AVX2 kernels also use FMA and F16C, so all three must be present.
     public var supportsAVX2Kernels: Bool { avx2 && fma && f16c }
 
+    /// The I2_S AVX-512 VNNI kernels: AVX-512 F/BW/VNNI on top of the AVX2 set.
+    public var supportsAVX512VNNIKernels: Bool { supportsAVX2Kernels && avx512f && avx512bw && avx512vnni }
+
+    /// The I2_S AVX-VNNI (256-bit, VEX) kernels on top of the AVX2 set.
+    public var supportsAVXVNNIKernels: Bool { supportsAVX2Kernels && avxvnni }
+
+    /// The names in `required` (as in `names`) this CPU lacks, in their order.
+    public func missing(_ required: [String]) -> [String] {
+        let present = Set(names)
+        return required.filter { !present.contains($0) }
+    }
+
     /// The names of the features present, lower case, e.g. `["avx2", "fma", "f16c"]`.
     public var names: [String] {
         let table: [(String, Bool)] = [

@@ -101,14 +101,14 @@ public struct BlockFormatCore: Sendable {
         switch path {
         case .scalar: kernels = KernelPair(scalar: scalar)
         case .portable: kernels = portable
-        case .avx2:
+        case .avx2, .avxvnni, .avx512vnni:  // no VNNI kernels here: the VNNI paths run AVX2
             guard CPUFeatures.current.supportsAVX2Kernels else {
                 throw KernelError.unsupportedPath(format: id, path: path, reason: "this CPU lacks AVX2, FMA or F16C")
             }
             kernels = avx2
         }
         return PreparedBlockMatrix(format: id, base: base, rows: rows, columns: columns,
-                                   rowBytes: rowBytes(columns: columns), path: path,
+                                   rowBytes: rowBytes(columns: columns), path: path.withoutVNNI,
                                    codec: ActivationCodec(encoding: activation), kernels: kernels)
     }
 }

@@ -30,7 +30,8 @@ final class TernaryPreparedWeights: PreparedWeights, @unchecked Sendable {
         self.format = format.id
         self.rows = rows
         self.columns = columns
-        self.path = path
+        // Only I2_S has VNNI kernels; the other formats run (and report) AVX2 under a VNNI path.
+        self.path = format is I2SFormat ? path : path.withoutVNNI
         alpha = reference.tensorScale
         switch format {
         case is I2SFormat:
@@ -97,17 +98,18 @@ final class TernaryPreparedWeights: PreparedWeights, @unchecked Sendable {
         rowBias?.deallocate()
     }
 
-    /// Throws unless `path` can run here: AVX2 needs an x86-64 CPU with AVX2, FMA and F16C.
+    /// Throws unless `path` can run here: AVX2 needs an x86-64 CPU with AVX2, FMA and F16C, the
+    /// VNNI paths also their VNNI extension.
     static func checkPath(_ path: KernelPath, format: WeightFormatID) throws {
-        guard path == .avx2 else { return }
+        guard path.usesAVX2Kernels else { return }
         #if arch(x86_64)
-        var features = bb_cpu_features()
-        bb_detect_cpu_features(&features)
-        guard features.avx2 != 0, features.fma != 0, features.f16c != 0 else {
-            throw KernelError.unsupportedPath(format: format, path: path, reason: "this CPU lacks AVX2, FMA or F16C")
+        let missing = CPUFeatures.current.missing(path.requiredFeatures)
+        guard missing.isEmpty else {
+            throw KernelError.unsupportedPath(format: format, path: path,
+                                              reason: "this CPU lacks " + missing.joined(separator: ", "))
         }
         #else
-        throw KernelError.unsupportedPath(format: format, path: path, reason: "AVX2 kernels exist only on x86-64")
+        throw KernelError.unsupportedPath(format: format, path: path, reason: "AVX2 and VNNI kernels exist only on x86-64")
         #endif
     }
 
@@ -124,7 +126,7 @@ final class TernaryPreparedWeights: PreparedWeights, @unchecked Sendable {
             return
         }
         let encoded = encode(activations, batch: batch, pool: pool)
-        let avx2 = path == .avx2
+        let avx2 = path.usesAVX2Kernels, path = self.path
         let q = encoded.values, stride = encoded.valueStride
         let k = Int64(columns)
         switch kernel {
@@ -133,9 +135,18 @@ final class TernaryPreparedWeights: PreparedWeights, @unchecked Sendable {
             pool.parallelFor(rows, granularity: 16) { range, _ in
                 let r0 = Int64(range.lowerBound), r1 = Int64(range.upperBound)
                 #if arch(x86_64)
-                if avx2 {
-                    bb_ternary_i2s_avx2(w, k, r0, r1, q, Int64(stride), encoded.scales, encoded.sums,
-                                        Int64(batch), self.alpha, output, Int64(self.rows))
+                let i2s: (@convention(c) (UnsafePointer<UInt8>?, Int64, Int64, Int64, UnsafePointer<Int8>?, Int64,
+                                          UnsafePointer<Float>?, UnsafePointer<Int32>?, Int64, Float,
+                                          UnsafeMutablePointer<Float>?, Int64) -> Void)?
+                switch path {
+                case .avx512vnni: i2s = bb_ternary_i2s_avx512vnni
+                case .avxvnni: i2s = bb_ternary_i2s_avxvnni
+                case .avx2: i2s = bb_ternary_i2s_avx2
+                case .scalar, .portable: i2s = nil
+                }
+                if let i2s {
+                    i2s(w, k, r0, r1, q, Int64(stride), encoded.scales, encoded.sums,
+                        Int64(batch), self.alpha, output, Int64(self.rows))
                     return
                 }
                 #endif
@@ -200,7 +211,7 @@ final class TernaryPreparedWeights: PreparedWeights, @unchecked Sendable {
             tableBytes = 32 * (k3 / 3 + k2 / 2)
         }
         let encoded = TernaryActivationBatch(encoding: encoding, batch: batch, columns: columns, tableBytesPerToken: tableBytes)
-        let avx2 = path == .avx2
+        let avx2 = path.usesAVX2Kernels
         let k = Int64(columns), stride = Int64(encoded.valueStride)
         let kernel = self.kernel
         let body: (Range<Int>) -> Void = { tokens in
