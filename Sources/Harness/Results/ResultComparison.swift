@@ -89,8 +89,8 @@ public struct ResultComparison: Sendable {
         for row in table.rows {
             let key = identityFields.map { row.text($0) }
             if let first = rows[key] {
-                throw ResultFileError(file: row.file, line: row.line, field: nil,
-                                      problem: "a second record of \(key.joined(separator: " ")) (the first is at \(first.file):\(first.line)); compare needs one record per identity")
+                throw ResultFileError(file: row.file, line: row.record == nil ? row.line : nil, field: row.record.map { "records[\($0)]" },
+                                      problem: "a second record of \(key.joined(separator: " ")) (the first is at \(first.place)); compare needs one record per identity")
             }
             rows[key] = row
             order.append(key)
@@ -154,7 +154,7 @@ public struct ResultComparison: Sendable {
             let n = rows.filter { $0.verdict == verdict }.count
             return n == 0 ? nil : "\(n) \(verdict.rawValue)"
         }
-        out += "\nRule: a regression is a \(lowerIsBetter(m) ? "rise" : "drop") of the median \(m) by more than "
+        out += "\nRule: a regression is a \(Self.lowerIsBetter(m) ? "rise" : "drop") of the median \(m) by more than "
         out += String(format: "%g%%", rule.threshold * 100)
         out += " of the baseline and by more than \(String(format: "%g", rule.noiseFactor)) × (baseline MAD + current MAD).\n"
         out += "Summary: " + (counts.isEmpty ? "no records" : counts.joined(separator: ", ")) + ".\n"

@@ -80,7 +80,7 @@ public enum ResultPrinter {
             ("min–max", "---:", { cell($0["tokens_per_second_min"]) + "–" + cell($0["tokens_per_second_max"]) }),
             ("n", "---:", { cell($0["repetitions"]) }),
             ("x F16", "---:", { cell($0["x_f16"]) }),
-            ("file", "---", { "\($0.file):\($0.line)".replacingOccurrences(of: "|", with: "\\|") }),
+            ("record", "---", { $0.place.replacingOccurrences(of: "|", with: "\\|") }),
         ]
         var out = "| " + columns.map(\.header).joined(separator: " | ") + " |\n"
         out += "|" + columns.map(\.align).joined(separator: "|") + "|\n"

@@ -47,21 +47,21 @@ public enum ResultReader {
             throw ResultFileError(file: file, problem: "not UTF-8 text; expected bench -o json or -o jsonl output")
         }
         // A whole-file document with "records" is -o json; anything else is read line by line.
-        if let document = try? JSONSerialization.jsonObject(with: data) as? [String: Any], document["records"] != nil {
+        if case .object(let document)? = try? JSONDecoder().decode(JSONValue.self, from: data), document["records"] != nil {
             return try parseDocument(document, file: file)
         }
         var rows: [ResultRow] = []
         for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
             if trimmed.isEmpty { continue }
-            let object: Any
-            do { object = try JSONSerialization.jsonObject(with: Data(trimmed.utf8)) } catch {
+            let object: JSONValue
+            do { object = try JSONDecoder().decode(JSONValue.self, from: Data(trimmed.utf8)) } catch {
                 throw ResultFileError(file: file, line: index + 1, problem: "not valid JSON; expected one bench record (a JSON object) per line")
             }
-            guard let record = object as? [String: Any] else {
+            guard case .object(let record) = object else {
                 throw ResultFileError(file: file, line: index + 1, problem: "expected a JSON object (one bench record)")
             }
-            rows.append(try row(record, keyOrder: keyOrder(trimmed), file: file, line: index + 1, fieldPrefix: ""))
+            rows.append(try row(record, keyOrder: keyOrder(trimmed), file: file, line: index + 1, index: nil))
         }
         if rows.isEmpty {
             throw ResultFileError(file: file, problem: "no records; expected bench -o json or -o jsonl output")
@@ -69,24 +69,33 @@ public enum ResultReader {
         return rows
     }
 
-    private static func parseDocument(_ document: [String: Any], file: String) throws -> [ResultRow] {
+    private static func parseDocument(_ document: [String: JSONValue], file: String) throws -> [ResultRow] {
         if let version = document["schema_version"] {
             try checkVersion(version, file: file, line: nil, field: "schema_version")
         }
-        guard let records = document["records"] as? [[String: Any]] else {
+        guard case .array(let list)? = document["records"] else {
             throw ResultFileError(file: file, field: "records", problem: "expected an array of record objects")
         }
         // Key order of the document's records comes from its schema list, when present.
-        let schemaOrder = (document["schema"] as? [[String: Any]])?.compactMap { $0["name"] as? String }
-        return try records.enumerated().map { index, record in
-            try row(record, keyOrder: schemaOrder ?? record.keys.sorted(), file: file, line: nil, fieldPrefix: "records[\(index)].")
+        var schemaOrder: [String]?
+        if case .array(let schema)? = document["schema"] {
+            schemaOrder = schema.compactMap { entry in
+                if case .object(let field) = entry, case .string(let name)? = field["name"] { return name }
+                return nil
+            }
+        }
+        return try list.enumerated().map { index, entry in
+            guard case .object(let record) = entry else {
+                throw ResultFileError(file: file, field: "records[\(index)]", problem: "expected a record object; found \(entry.described)")
+            }
+            return try row(record, keyOrder: schemaOrder ?? record.keys.sorted(), file: file, line: nil, index: index)
         }
     }
 
-    private static func checkVersion(_ value: Any, file: String, line: Int?, field: String) throws {
-        guard let number = value as? NSNumber, number.doubleValue == Double(BenchSchema.version) else {
+    private static func checkVersion(_ value: JSONValue, file: String, line: Int?, field: String) throws {
+        guard value == .number(Double(BenchSchema.version)) else {
             throw ResultFileError(file: file, line: line, field: field,
-                                  problem: "expected schema version \(BenchSchema.version); found \(describe(value))")
+                                  problem: "expected schema version \(BenchSchema.version); found \(value.described)")
         }
     }
 
@@ -118,7 +127,8 @@ public enum ResultReader {
         return keys
     }
 
-    private static func row(_ record: [String: Any], keyOrder: [String], file: String, line: Int?, fieldPrefix: String) throws -> ResultRow {
+    private static func row(_ record: [String: JSONValue], keyOrder: [String], file: String, line: Int?, index: Int?) throws -> ResultRow {
+        let fieldPrefix = index.map { "records[\($0)]." } ?? ""
         func fail(_ field: String, _ problem: String) -> ResultFileError {
             ResultFileError(file: file, line: line, field: fieldPrefix + field, problem: problem)
         }
@@ -128,9 +138,9 @@ public enum ResultReader {
         try checkVersion(version, file: file, line: line, field: fieldPrefix + "schema_version")
         var reasons: [String: String] = [:]
         if let raw = record[BenchSchema.reasonsField] {
-            guard let list = raw as? [String: Any] else { throw fail(BenchSchema.reasonsField, "expected an object of field: reason") }
+            guard case .object(let list) = raw else { throw fail(BenchSchema.reasonsField, "expected an object of field: reason; found \(raw.described)") }
             for (key, reason) in list {
-                guard let text = reason as? String else { throw fail(BenchSchema.reasonsField + "." + key, "expected a reason string; found \(describe(reason))") }
+                guard case .string(let text) = reason else { throw fail(BenchSchema.reasonsField + "." + key, "expected a reason string; found \(reason.described)") }
                 reasons[key] = text
             }
         }
@@ -138,42 +148,31 @@ public enum ResultReader {
         names += record.keys.filter { !names.contains($0) }.sorted()
         var values: [String: BenchValue] = [:]
         for name in names where name != BenchSchema.reasonsField {
-            let raw = record[name]!
-            if raw is NSNull {
+            switch record[name]! {
+            case .null:
                 values[name] = .unavailable(reasons[name] ?? "null in the file, no reason recorded")
-            } else if let text = raw as? String {
+            case .string(let text):
                 values[name] = .text(text)
-            } else if let number = raw as? NSNumber {
-                let value = number.doubleValue
+            case .number(let value):
                 guard value.isFinite else { throw fail(name, "expected a finite number") }
                 if integerFields.contains(name) {
-                    guard value == value.rounded(), abs(value) < 9e15 else { throw fail(name, "expected an integer; found \(value)") }
+                    // 2^53: the largest range where a JSON number holds every integer exactly.
+                    guard value == value.rounded(), abs(value) <= 9_007_199_254_740_992 else { throw fail(name, "expected an integer; found \(value)") }
                     values[name] = .integer(Int(value))
                 } else {
                     values[name] = .number(value)
                 }
-            } else {
-                throw fail(name, "expected a string, a number or null; found \(describe(raw))")
+            case let other:
+                throw fail(name, "expected a string, a number or null; found \(other.described)")
             }
         }
         for (name, isText) in requiredFields {
             guard let value = values[name] else { throw fail(name, "missing; every bench record has it") }
             switch (value, isText) {
             case (.text, true), (.integer, false), (.number, false), (.unavailable, false): continue
-            default: throw fail(name, isText ? "expected a string; found \(describe(record[name]!))" : "expected a number or null; found \(describe(record[name]!))")
+            default: throw fail(name, isText ? "expected a string; found \(record[name]!.described)" : "expected a number or null; found \(record[name]!.described)")
             }
         }
-        return ResultRow(file: file, line: line ?? 1, names: names, values: values)
-    }
-
-    private static func describe(_ value: Any) -> String {
-        switch value {
-        case is NSNull: return "null"
-        case let s as String: return "the string '\(s)'"
-        case let n as NSNumber: return "the number \(n)"
-        case is [Any]: return "an array"
-        case is [String: Any]: return "an object"
-        default: return "\(value)"
-        }
+        return ResultRow(file: file, line: line ?? 1, record: index, names: names, values: values)
     }
 }

@@ -5,17 +5,25 @@ public struct ResultRow: Sendable, Equatable {
     public var file: String
     /// 1-based line of the record (JSONL), or of the document (JSON, where it is 1).
     public var line: Int
+    /// Index in the document's `records` array (JSON), nil for JSONL.
+    public var record: Int?
     /// Field names in the order the file wrote them (the schema order).
     public var names: [String]
     /// Values by field name; a null is `.unavailable` with the reason from the `unavailable` field.
     public var values: [String: BenchValue]
 
     /// Makes a row.
-    public init(file: String, line: Int, names: [String], values: [String: BenchValue]) {
+    public init(file: String, line: Int, record: Int? = nil, names: [String], values: [String: BenchValue]) {
         self.file = file
         self.line = line
+        self.record = record
         self.names = names
         self.values = values
+    }
+
+    /// Where the record is: "file:line" (JSONL) or "file records[i]" (JSON).
+    public var place: String {
+        record.map { "\(file) records[\($0)]" } ?? "\(file):\(line)"
     }
 
     /// The value of a field, or unavailable naming the missing field.
