@@ -70,14 +70,15 @@ public struct ResultComparison: Sendable {
         var rows: [Row] = []
         for (key, b) in base.order.map({ ($0, base.rows[$0]!) }) {
             guard let c = cur.rows[key] else {
-                rows.append(Row(identity: key, baseline: b.number(rule.metric), current: nil, baselineSpread: nil, currentSpread: nil,
+                rows.append(Row(identity: key, baseline: b.number(rule.metric), current: nil, baselineSpread: b.number(rule.metric + "_mad"), currentSpread: nil,
                                 ratio: nil, verdict: .onlyInBaseline, note: "no matching record in \(current.files.joined(separator: ", "))"))
                 continue
             }
             rows.append(Self.compare(key, b, c, rule))
         }
         for key in cur.order where base.rows[key] == nil {
-            rows.append(Row(identity: key, baseline: nil, current: cur.rows[key]!.number(rule.metric), baselineSpread: nil, currentSpread: nil,
+            rows.append(Row(identity: key, baseline: nil, current: cur.rows[key]!.number(rule.metric), baselineSpread: nil,
+                            currentSpread: cur.rows[key]!.number(rule.metric + "_mad"),
                             ratio: nil, verdict: .onlyInCurrent, note: "no matching record in \(baseline.files.joined(separator: ", "))"))
         }
         self.rows = rows
