@@ -41,8 +41,10 @@ public struct ResultComparison: Sendable {
     public struct Row: Sendable, Equatable {
         /// "model format t=N batch=B numa test".
         public var identity: [String]
+        /// The metric's median in each run (nil: missing or unavailable, see `note`).
         public var baseline: Double?
         public var current: Double?
+        /// The metric's MAD in each run (nil when the file has no `_mad` field for it).
         public var baselineSpread: Double?
         public var currentSpread: Double?
         /// current / baseline.

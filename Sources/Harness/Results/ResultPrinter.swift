@@ -63,6 +63,12 @@ public enum ResultPrinter {
         }
     }
 
+    /// A share as a percentage, n/a when unavailable.
+    static func percent(_ value: BenchValue) -> String {
+        if case .number(let x) = value { return String(format: "%.1f%%", x * 100) }
+        return "n/a"
+    }
+
     static func markdown(_ table: ResultTable) -> String {
         let rows = table.rows
         let varies: (String) -> Bool = { name in Set(rows.map { cell($0[name]) }).count > 1 }
@@ -80,6 +86,12 @@ public enum ResultPrinter {
             ("min–max", "---:", { cell($0["tokens_per_second_min"]) + "–" + cell($0["tokens_per_second_max"]) }),
             ("n", "---:", { cell($0["repetitions"]) }),
             ("x F16", "---:", { cell($0["x_f16"]) }),
+            ("matmul", "---:", { percent($0["share_matmul"]) }),
+            ("attention", "---:", { percent($0["share_attention"]) }),
+            ("norms", "---:", { percent($0["share_norms"]) }),
+            ("output", "---:", { percent($0["share_output_head"]) }),
+            ("sampling", "---:", { percent($0["share_sampling"]) }),
+            ("other", "---:", { percent($0["share_other"]) }),
             ("record", "---", { $0.place.replacingOccurrences(of: "|", with: "\\|") }),
         ]
         var out = "| " + columns.map(\.header).joined(separator: " | ") + " |\n"
@@ -87,7 +99,8 @@ public enum ResultPrinter {
         for row in rows {
             out += "| " + columns.map { $0.text(row) }.joined(separator: " | ") + " |\n"
         }
-        out += "\nt/s = tokens per second, median ± median absolute deviation over n repetitions, as recorded in \(table.files.joined(separator: ", ")).\n"
+        out += "\nt/s = tokens per second, median ± median absolute deviation over n repetitions (min–max beside), as recorded in \(table.files.joined(separator: ", "))."
+        out += " Shares = where the phase's wall time went. -o json or csv has every field, counters and energy included.\n"
         var notes: [String] = []
         for row in rows {
             for (name, value) in zip(table.fieldNames, table.values(row)) where ["tokens_per_second", "tokens_per_second_mad", "x_f16"].contains(name) {

@@ -55,6 +55,7 @@ struct ResultComparisonTests {
         let c = try Self.compare([pp, tg], [pp, four])
         #expect(c.rows.map(\.verdict) == [.unchanged, .onlyInBaseline, .onlyInCurrent])
         #expect(c.rows[1].identity.contains("tg16") && c.rows[1].baseline == 10 && c.rows[1].current == nil)
+        #expect(c.rows[1].baselineSpread == 0 && c.rows[1].currentSpread == nil)
         #expect(c.rows[2].identity.contains("4") && c.rows[2].current == 150)
         #expect(!c.hasRegression && c.hasUncompared)
         let md = c.markdown()
