@@ -4,7 +4,8 @@
 #   2. the bundled real model (SmolLM2-135M-Instruct, Q4_1): its summary, and one chat answer;
 #   3. the ternary-versus-F16 kernel comparison at 4096x4096, weights streamed from DRAM,
 #      on 1 and 2 threads, beside this machine's measured read bandwidth;
-#   4. end-to-end generation on an in-memory synthetic 700M model, I2_S against F16.
+#   4. end-to-end prompt processing and generation on an in-memory synthetic 700M model (bitnet.cpp's
+#      dummy shape), I2_S and TL2 against F16, medians and spread over 3 repetitions.
 # Data goes to stdout; logs and progress to stderr.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,7 +28,5 @@ echo
 echo "## Kernels: ternary vs F16 (cold weights)"
 "$bin" kernels -k f16,i2_s,tl2,tq2_0 --shape 4096x4096 --batch 1 -t "$threads_list" -r 7 --cold -o md
 echo
-echo "## Synthetic 700M, text generation, I2_S vs F16"
-for type in i2_s f16; do
-    "$bin" run --synthetic 700M --type "$type" -p "Hello" -n 32 -t "$threads" --temp 0 -o json
-done
+echo "## Synthetic 700M end to end: prompt processing and generation, ternary vs F16 (llama-bench style)"
+"$bin" bench --synthetic 700M --vocab 32002 -k i2_s,tl2,f16 -t "$threads_list" -p 128 -n 32 -r 3 -o md

@@ -10,6 +10,14 @@
 //   BB_HAS_OFFSET        1 when blocks carry an offset m (Q4_1: + m_w * s_a per block)
 //   BB_EXTRA(wb, ab)     float term added per block besides d_w*d_a*sumi (Q4_1's m*s), or 0
 //   BB_SCALAR_DOT(wb, ab) the block's integer dot, plain C
+//
+// Why the summation order is fixed: `bitbench eval` must give the same floats whatever the batch
+// size, so GEMV and GEMM add the same float terms in the same order for each (row, token); only
+// the integer block dots (exact in any order) and the reuse of decoded weights differ. AVX2: one
+// 8-lane accumulator takes one FMA per 8-block group (lane j = block j's dot times its scale),
+// Q4_1's offsets go to a second accumulator the same way, the two are added and summed by
+// bb_hsum_ps, and the blocks past the last whole group follow one at a time. Portable: each block
+// in order. Tests/KernelsTests checks GEMM == per-token GEMV bit for bit.
 #define BB_CAT3(a, b, c) a##b##c
 #define BB_NAME(fmt, suffix) BB_CAT3(bb_, fmt, suffix)
 
@@ -78,7 +86,8 @@ BB_AVX2 void BB_NAME(BB_FMT, _gemv_avx2)(const bb_matmul_args *a, size_t row_beg
 
 // GEMM: for each row and group of 8 blocks the weights are decoded once into registers' worth of
 // stack (codes, and |codes| for the sign trick) and reused by every token of a 64-token chunk;
-// each token's running 8-lane sums live in a small L1-resident array.
+// each token's running 8-lane sums live in a small L1-resident array. Per token the float steps
+// are the GEMV's, in the GEMV's order.
 BB_AVX2 void BB_NAME(BB_FMT, _gemm_avx2)(const bb_matmul_args *a, size_t row_begin, size_t row_end) {
     enum { TB = 64 };
     const size_t blocks = a->k / 32, whole = blocks / 8 * 8, batch = a->batch, ys = a->y_stride;
