@@ -17,6 +17,8 @@ struct BitBench: ParsableCommand {
             EvalCommand.self,
             MeasureCommand.self,
             BenchCommand.self,
+            ReportCommand.self,
+            CompareCommand.self,
         ]
     )
 }
