@@ -103,20 +103,19 @@ final class Transformer {
 
     /// Logits (rows.count, vocab) into `state.logits` for rows of the last `forwardBlocks` batch:
     /// logits = W_out · (rmsnorm(x)·output_norm). rows.count ≤ `state.logitRows`.
-    /// The head runs as one GEMV per row, so a position's logits never depend on which other
-    /// positions share its batch (float GEMM kernels may sum in another order than their GEMV).
+    /// The head runs as one product over all rows: every format's GEMM sums each (row, token) in
+    /// the same order as its GEMV (Tests/KernelsTests BatchIndependenceTests), so a position's
+    /// logits never depend on which other positions share its batch.
     func computeLogits(rows: Range<Int>) {
         precondition(rows.count > 0 && rows.count <= state.logitRows)
-        let dim = config.embeddingLength, vocab = config.vocabularySize
+        let dim = config.embeddingLength
         timed(.outputHead) {
             let normed = state.xb
             forEachRow(rows.count) { i in
                 RMSNorm.apply(self.state.x + (rows.lowerBound + i) * dim, weight: self.weights.outputNorm,
                               epsilon: self.config.rmsNormEpsilon, count: dim, into: normed + i * dim)
             }
-            for i in 0..<rows.count {
-                weights.output.multiply(normed + i * dim, batch: 1, into: state.logits + i * vocab, pool: pool)
-            }
+            weights.output.multiply(normed, batch: rows.count, into: state.logits, pool: pool)
         }
     }
 
