@@ -1,6 +1,7 @@
 import Foundation
 import GGUF
 import Kernels
+import TestSupport
 
 /// A small `bitnet` model built so that every greedy decision has a wide margin, for comparing
 /// weight formats (F32, F16, I2_S, TL2, TQ2_0, TQ1_0 of the same ternary weights).

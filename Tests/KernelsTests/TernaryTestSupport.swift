@@ -62,15 +62,9 @@ struct FixtureError: Error, CustomStringConvertible {
 
 /// Deterministic random numbers for kernel tests (SplitMix64).
 struct TernaryRandom {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    var generator: SplitMix64
+    init(seed: UInt64) { generator = SplitMix64(seed: seed) }
+    mutating func next() -> UInt64 { generator.next() }
     mutating func uniform() -> Float { Float(next() >> 40) / Float(1 << 24) }
     /// Roughly normal (sum of uniforms), with occasional outliers like real activations.
     mutating func activation() -> Float {

@@ -1,6 +1,7 @@
 import Foundation
 import GGUF
 import Kernels
+import TestSupport
 import Testing
 
 /// RowDequantizer against python gguf's dequantizers (bit for bit) and its error cases.

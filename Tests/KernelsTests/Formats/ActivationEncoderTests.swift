@@ -1,5 +1,6 @@
 import CKernels
 import Kernels
+import TestSupport
 import Testing
 
 /// The C activation encoders (AVX2 and portable) write exactly the bytes of the Swift reference

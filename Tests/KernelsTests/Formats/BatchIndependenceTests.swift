@@ -1,4 +1,5 @@
 import Kernels
+import TestSupport
 import Testing
 
 /// Batched products (GEMM) equal per-token products (GEMV) bit for bit, for every format in the

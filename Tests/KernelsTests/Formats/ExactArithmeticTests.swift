@@ -1,4 +1,5 @@
 import Kernels
+import TestSupport
 import Testing
 
 /// On inputs chosen so every scale is a power of two and every partial sum is exactly

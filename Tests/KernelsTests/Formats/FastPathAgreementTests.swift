@@ -1,4 +1,5 @@
 import Kernels
+import TestSupport
 import Testing
 
 /// Every registered format's fast paths against its own scalar reference. The registry is

@@ -1,5 +1,6 @@
 import Foundation
 import Kernels
+import TestSupport
 import Testing
 
 /// Our quantizers write the same bytes as the python `gguf` package (0.19), whose quantizers are

@@ -1,4 +1,5 @@
 import Kernels
+import TestSupport
 import Testing
 
 /// quantize → dequantize stays within each baseline format's stated bound, per 32-value block

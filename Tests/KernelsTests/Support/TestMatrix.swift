@@ -1,4 +1,5 @@
 import Kernels
+import TestSupport
 
 /// A random weight matrix packed in one format, with its dequantized values, for kernel tests.
 struct TestMatrix {
