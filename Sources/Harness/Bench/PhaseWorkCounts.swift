@@ -48,7 +48,7 @@ public struct PhaseWorkCounts: Sendable, Equatable {
         + "the output head in its own format only for rows whose logits are computed (1 per pp run, 1 per tg token); "
         + "attention scores and mixing, softmax, norms, RoPE, the FFN activation, embedding lookups and per-block/per-row scale multiplies are left out; "
         + "DRAM bytes = the weight bytes of every layer streamed once per forward pass (pp: ceil(N/batch) passes, head once; tg: every token) "
-        + "plus the F16 KV cache (each token reads K and V of every position up to its own and writes its own, in every layer), "
+        + "plus the F16 KV cache (each pass reads K and V of every position up to its last token once and writes its tokens', in every layer), "
         + "an upper bound since cache-resident weights or KV do not come from DRAM"
 
     /// Makes counts over given matrices (tests, or a model described by hand).
@@ -95,7 +95,7 @@ public struct PhaseWorkCounts: Sendable, Equatable {
     }
 
     /// The work of a phase of `tokens` tokens, the first at `startPosition` (0 for pp; the prompt
-    /// length for tg), run in batches of `batch`.
+    /// length for tg), run in batches of `batch` (pp; tg runs one token per pass).
     public func work(_ kind: BenchTest.Kind, tokens: Int, startPosition: Int, batch: Int) -> WorkCounts {
         var operations: [String: Double] = [:]
         func add(_ m: Matrix, rows t: Int) {
@@ -111,11 +111,17 @@ public struct PhaseWorkCounts: Sendable, Equatable {
         // Head weights stream once per pass that computes logits: once for pp, every token for tg.
         let headPasses = Double(kind == .pp ? (logits > 0 ? 1 : 0) : logits)
         let weightBytes = passes * blockBytes + headPasses * Double(head.weightBytes)
-        // Token at position p reads K and V of positions 0...p and writes its own K and V.
-        let n = Double(tokens), start = Double(startPosition)
-        let positionsRead = n * start + n * (n + 1) / 2
+        // A pass ending at position e reads K and V of positions 0..<e once (its tokens share them)
+        // and writes its own tokens' K and V.
+        let step = kind == .tg ? 1 : max(batch, 1)
+        var positionsRead = 0.0
+        var done = 0
+        while done < tokens {
+            done = min(done + step, tokens)
+            positionsRead += Double(startPosition + done)
+        }
         let perPosition = Double(layerCount * 2 * kvDimension * Self.kvBytesPerElement)
-        let kvBytes = (positionsRead + n) * perPosition
+        let kvBytes = (positionsRead + Double(tokens)) * perPosition
         return WorkCounts(operations: operations, dramBytes: weightBytes + kvBytes, method: Self.method)
     }
 }

@@ -35,8 +35,9 @@ struct PhaseWorkCountsTests {
         #expect(work.operations["fp16_add"] == Self.headWeights * 1)
         #expect(Set(work.operations.keys) == ["int8_add", "fp16_mult", "fp16_add"])
         // ceil(10/4) = 3 passes over 14 matrices of 1000 bytes, the head once, and the F16 KV cache:
-        // positions read 1+2+…+10 = 55, written 10; per position 2 layers x (K+V) x 8 x 2 bytes = 64.
-        let expectedBytes: Double = 3 * 14_000 + 3200 + (55 + 10) * 64
+        // passes end at positions 4, 8, 10, reading 4+8+10 = 22 positions, writing 10;
+        // per position 2 layers x (K+V) x 8 x 2 bytes = 64.
+        let expectedBytes: Double = 3 * 14_000 + 3200 + (22 + 10) * 64
         #expect(work.dramBytes == expectedBytes)
         #expect(work.method == PhaseWorkCounts.method)
     }
@@ -46,7 +47,7 @@ struct PhaseWorkCountsTests {
         let work = Self.counts(.tl2).work(.tg, tokens: 4, startPosition: 3, batch: 8)
         #expect(work.operations["int8_add"] == Self.blockWeights * 4)
         #expect(work.operations["fp16_mult"] == Self.headWeights * 4)
-        // 4 passes of blocks and head; positions 3..6 read 4+5+6+7 = 22 positions, write 4.
+        // 4 passes of blocks and head (batch does not matter); tokens at 3..6 read 4+5+6+7 = 22 positions, write 4.
         let expectedBytes: Double = 4 * (14_000 + 3200) + (22 + 4) * 64
         #expect(work.dramBytes == expectedBytes)
     }
@@ -57,7 +58,7 @@ struct PhaseWorkCountsTests {
         #expect(f16.operations["int8_add"] == nil)
         #expect(f16.operations["fp16_mult"] == Self.blockWeights * 5 + Self.headWeights)
         #expect(f16.operations["fp16_add"] == Self.blockWeights * 5 + Self.headWeights)
-        let f16Bytes: Double = 14_000 + 3200 + (15 + 5) * 64  // one pass: 5 tokens fit one batch
+        let f16Bytes: Double = 14_000 + 3200 + (5 + 5) * 64  // one pass: 5 tokens fit one batch
         #expect(f16.dramBytes == f16Bytes)
         let f32 = Self.counts(.f32).work(.tg, tokens: 1, startPosition: 0, batch: 1)
         #expect(f32.operations["fp32_mult"] == Self.blockWeights && f32.operations["fp32_add"] == Self.blockWeights)
