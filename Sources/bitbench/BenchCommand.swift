@@ -60,6 +60,12 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .long, help: "Energy per phase: auto, perf-rapl, sysfs-rapl, msr-rapl, model, or off.")
     var energy: String = "auto"
 
+    @Option(name: .long, help: "Energy-model constants file for --energy model/auto (default: built-in, as data/energy-model.json).")
+    var energyConstants: String?
+
+    @Option(name: .long, help: "CPU TDP in watts, for the energy model's static term (without it the estimate leaves that term out and says so).")
+    var tdp: Double?
+
     @Option(name: .shortAndLong, help: "Output: md, csv, json or jsonl.")
     var output: String = "md"
 
@@ -72,6 +78,7 @@ struct BenchCommand: ParsableCommand {
         }
         guard repetitions >= 1 else { throw ValidationError("-r: expected at least 1 repetition; found \(repetitions)") }
         guard warmup >= 0 else { throw ValidationError("--warmup: expected 0 or more; found \(warmup)") }
+        if let tdp, !(tdp.isFinite && tdp > 0) { throw ValidationError("--tdp: expected a positive number of watts; found \(tdp)") }
     }
 
     /// The sweep the flags describe; errors name the flag.
@@ -152,6 +159,9 @@ struct BenchCommand: ParsableCommand {
         try CommandErrorReporter.run {
             options.repetitions = repetitions
             options.warmups = warmup
+            let constants = try energyConstants.map { try EnergyModelConstants.load(path: $0) } ?? .builtIn
+            options.energyModel = EnergyModel(constants: constants,
+                                              constantsOrigin: energyConstants ?? "built-in (data/energy-model.json)", tdpWatts: tdp)
             options.aliasLayers = synthetic.aliasLayers
             options.fitMemory = synthetic.fitMemory
             options.showProgress = true

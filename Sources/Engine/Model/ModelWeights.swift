@@ -79,4 +79,13 @@ public final class ModelWeights: @unchecked Sendable {
         distinctWeightBytes = binder.distinctWeightBytes
         ownedBlobs = binder.ownedBlobs
     }
+
+    /// The block matrices in the order a forward pass runs them (per layer: q, k, v, attention
+    /// output, gate, up, down), aliases included, for counting a pass's work.
+    public var blockMatrices: [any PreparedWeights] {
+        layers.flatMap { [$0.query, $0.key, $0.value, $0.attentionOutput, $0.gate, $0.up, $0.down] }
+    }
+
+    /// The LM head (output.weight, or token_embd when tied) as bound.
+    public var outputMatrix: any PreparedWeights { output }
 }

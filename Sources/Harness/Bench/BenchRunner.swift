@@ -20,6 +20,8 @@ public final class BenchRunner {
         public var counterNames: [String] = []
         /// Energy method (`--energy`); nil for off.
         public var energy: EnergySelection?
+        /// The energy model for `--energy model` and `auto`'s fallback (`--tdp`, `--energy-constants`).
+        public var energyModel = EnergyModel()
         /// Resolves counter names.
         public var resolver = EventResolver()
         /// The perf_event_open interface (tests replace it).
@@ -91,8 +93,7 @@ public final class BenchRunner {
         let loadAtStart = MachineLoad.oneMinute()
         warnIfBusy(loadAtStart, cpus: cpus, when: "at the start", into: &warnings)
 
-        let energy = options.energy.map { EnergyProbe(selection: $0, environment: options.energyEnvironment) }
-        energy?.unknownWorkReason = "the bench does not count a phase's operations and DRAM bytes, so the model can give only its static term"
+        let energy = options.energy.map { EnergyProbe(selection: $0, environment: options.energyEnvironment, model: options.energyModel) }
         defer { energy?.close() }
 
         var records: [BenchRecord] = []
@@ -151,6 +152,9 @@ public final class BenchRunner {
         let prompt = (0..<promptLength).map { _ in Int(generator.next() % vocab) }
         gate.target = test.kind == .pp ? .promptProcessing : .generation
         gate.probe.tokens = test.tokens
+        // The model's work counts come from the bound shapes; decode runs start after the prompt.
+        let workCounts = PhaseWorkCounts(weights: session.weights)
+        let phaseStart = test.kind == .pp ? 0 : promptLength
 
         var speeds: [Double] = []
         var tokens = Int.max
@@ -183,6 +187,7 @@ public final class BenchRunner {
             wall &+= nanoseconds
             let phaseBreakdown = session.breakdown
             for category in TimeBreakdown.Category.allCases { breakdown.add(category, nanoseconds: phaseBreakdown[category]) }
+            gate.probe.energy?.work = workCounts.work(test.kind, tokens: count, startPosition: phaseStart, batch: session.batchSize)
             let reading = gate.probe.reading()
             if let c = reading.counters { counters.append(c) }
             if let e = reading.energy { energies.append(e) }

@@ -204,9 +204,10 @@ public final class EnergyProbe: Probe {
                     result.averageWatts = seconds > 0 ? joules / seconds : nil
                     if let tokens, tokens > 0 { result.joulesPerToken = joules / Double(tokens) }
                 }
+                let workNote = work?.method.map { "; work counts: \($0)" } ?? ""
                 let modelNote = estimate.joules == nil
-                    ? "model: \(estimate.reason ?? "no estimate")"
-                    : "\(EnergyModel.label)\(estimate.reason.map { "; \($0)" } ?? "")"
+                    ? "model: \(estimate.reason ?? "no estimate")\(workNote)"
+                    : "\(EnergyModel.label)\(estimate.reason.map { "; \($0)" } ?? "")\(workNote)"
                 result.reason = [raplReason, modelNote].compactMap { $0 }.joined(separator: "; ")
             } else {
                 result.reason = [raplReason, "model: \(estimate.reason ?? "no estimate")"].compactMap { $0 }.joined(separator: "; ")

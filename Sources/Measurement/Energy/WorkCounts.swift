@@ -5,10 +5,13 @@ public struct WorkCounts: Codable, Sendable, Equatable {
     public var operations: [String: Double]
     /// Bytes read from or written to DRAM.
     public var dramBytes: Double
+    /// How the counts were made (what is counted and what is left out), carried into the estimate's note.
+    public var method: String?
 
     /// Makes work counts.
-    public init(operations: [String: Double], dramBytes: Double) {
+    public init(operations: [String: Double], dramBytes: Double, method: String? = nil) {
         self.operations = operations
         self.dramBytes = dramBytes
+        self.method = method
     }
 }
